@@ -1,0 +1,46 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '@app/auth/entities/user.entity';
+
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+/** Append-only record of one change, written in the same transaction as the change. */
+@Entity({ name: 'audit_event' })
+@Index('ix_audit_event_blocker', ['blockerId', 'id'])
+@Index('ix_audit_event_entity', ['entityType', 'entityId', 'id'])
+export class AuditEventEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  at: Date;
+
+  @Column({ name: 'actor_id', type: 'uuid', nullable: true })
+  actorId: string | null;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'actor_id' })
+  actor?: UserEntity;
+
+  @Column({ type: 'text' })
+  action: string;
+
+  @Column({ name: 'entity_type', type: 'text' })
+  entityType: string;
+
+  @Column({ name: 'entity_id', type: 'uuid' })
+  entityId: string;
+
+  /** The blocker the event belongs to, so that Blocker.history finds comments and links too. */
+  @Column({ name: 'blocker_id', type: 'uuid', nullable: true })
+  blockerId: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  changes: FieldChange[];
+
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+}

@@ -1,0 +1,141 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** Development-only secret so that a fresh clone runs without set-up; refused in production. */
+export const DEV_JWT_SECRET = 'knooppunt-local-development-secret-change-me';
+
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+export interface PriorityWeights {
+  severity: number;
+  people: number;
+  work: number;
+  reach: number;
+  unblocks: number;
+  dependents: number;
+  urgency: number;
+}
+
+export const DEFAULT_PRIORITY_WEIGHTS: PriorityWeights = {
+  severity: 0.2,
+  people: 0.25,
+  work: 0.1,
+  reach: 0.15,
+  unblocks: 0.15,
+  dependents: 0.1,
+  urgency: 0.05,
+};
+
+/** The environment variables the server reads, validated once at start. Nothing else reads process.env. */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: NodeEnv = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** Folder of the embedded PostgreSQL used when DATABASE_URL is not set. */
+  @IsString()
+  EMBEDDED_PG_DIR = './.data/postgres';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.AUTH_JWT_SECRET !== undefined)
+  @IsString()
+  @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
+  AUTH_JWT_SECRET?: string;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'DEMO_DATA must be true or false' })
+  DEMO_DATA = true;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** Comma-separated `name=weight` pairs overriding the priority score's default weights. */
+  @IsOptional()
+  @Matches(/^\s*[a-z]+\s*=\s*\d*\.?\d+\s*(,\s*[a-z]+\s*=\s*\d*\.?\d+\s*)*$/, {
+    message: 'PRIORITY_WEIGHTS must look like severity=0.2,people=0.25',
+  })
+  PRIORITY_WEIGHTS?: string;
+
+  /** Report SQL statements per request in the response's extensions (default: on outside production). */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'EXPOSE_QUERY_STATS must be true or false' })
+  EXPOSE_QUERY_STATS?: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function describe(errors: ValidationError[]): string {
+  return errors
+    .flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)))
+    .join('; ');
+}
+
+export function parseWeights(spec: string | undefined): PriorityWeights {
+  const weights = { ...DEFAULT_PRIORITY_WEIGHTS };
+  if (!spec) return weights;
+  for (const pair of spec.split(',')) {
+    const [name, value] = pair.split('=').map((s) => s.trim());
+    if (!(name in weights)) {
+      throw new ConfigError(
+        `Invalid configuration: PRIORITY_WEIGHTS names an unknown factor "${name}" (known: ${Object.keys(weights).join(', ')})`,
+      );
+    }
+    weights[name as keyof PriorityWeights] = Number(value);
+  }
+  return weights;
+}
+
+/** Validate the environment; throws ConfigError with one readable line naming every problem. */
+export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const config = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) throw new ConfigError(`Invalid configuration: ${describe(errors)}`);
+  return config;
+}

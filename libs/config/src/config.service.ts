@@ -1,0 +1,34 @@
+import { DEV_JWT_SECRET, EnvironmentVariables, LogLevel, NodeEnv, parseWeights, PriorityWeights } from './app-config';
+
+/** The one validated configuration of a process. */
+export class AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly port: number;
+  readonly databaseUrl: string | undefined;
+  readonly embeddedPgDir: string;
+  readonly embeddedPgPort: number;
+  readonly dbPoolSize: number;
+  readonly jwtSecret: string;
+  readonly demoData: boolean;
+  readonly logLevel: LogLevel;
+  readonly priorityWeights: PriorityWeights;
+  readonly exposeQueryStats: boolean;
+
+  constructor(env: EnvironmentVariables) {
+    this.nodeEnv = env.NODE_ENV;
+    this.port = env.PORT;
+    this.databaseUrl = env.DATABASE_URL;
+    this.embeddedPgDir = env.EMBEDDED_PG_DIR;
+    this.embeddedPgPort = env.EMBEDDED_PG_PORT;
+    this.dbPoolSize = env.DB_POOL_SIZE;
+    this.jwtSecret = env.AUTH_JWT_SECRET ?? DEV_JWT_SECRET;
+    this.demoData = env.DEMO_DATA;
+    this.logLevel = env.LOG_LEVEL;
+    this.priorityWeights = parseWeights(env.PRIORITY_WEIGHTS);
+    this.exposeQueryStats = env.EXPOSE_QUERY_STATS ?? env.NODE_ENV !== 'production';
+  }
+
+  get production(): boolean {
+    return this.nodeEnv === 'production';
+  }
+}

@@ -1,0 +1,6 @@
+import { Global, Module } from '@nestjs/common';
+import { TransactionService } from './transaction.service';
+
+@Global()
+@Module({ providers: [TransactionService], exports: [TransactionService] })
+export class CoreModule {}

@@ -1,0 +1,128 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { BadUserInputError } from './errors';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** One page of a list, shaped for a Relay connection. `totalCount` is computed only when asked for. */
+export interface Page<T> {
+  nodes: T[];
+  cursors: string[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: () => Promise<number>;
+}
+
+/**
+ * A cursor holds the sort key and id of the last row seen, and the moment the first page was read
+ * (`asOf`): time-dependent orders and filters (days open, stale) use it so that every page of one
+ * walk sees the same picture.
+ */
+export interface Cursor {
+  k: string | null;
+  id: string;
+  asOf: string;
+  sig?: string;
+}
+
+export function pageSize(first: number | null | undefined, field = 'first'): number {
+  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw BadUserInputError.field(field, `must be between 1 and ${MAX_PAGE_SIZE}`);
+  }
+  return first;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(after: string | null | undefined, signature: string, field = 'after'): Cursor | null {
+  if (after === undefined || after === null) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (
+      typeof parsed.id === 'string' &&
+      typeof parsed.asOf === 'string' &&
+      !Number.isNaN(Date.parse(parsed.asOf)) &&
+      (parsed.k === null || typeof parsed.k === 'string') &&
+      (parsed.sig ?? '') === signature
+    ) {
+      return { k: parsed.k, id: parsed.id, asOf: parsed.asOf, sig: parsed.sig };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw BadUserInputError.field(field, 'not a cursor of this list and order');
+}
+
+export interface KeysetOrder {
+  /** SQL expression of the sort key; may use :asOf for the walk's reference time. */
+  expr: string | null;
+  /** SQL type to cast the cursor's key back to, e.g. 'float8', 'timestamptz', 'int'. */
+  type: string;
+  direction: 'ASC' | 'DESC';
+  /** Distinguishes cursors of different orders so one cannot be replayed against another. */
+  name: string;
+}
+
+/**
+ * Keyset pagination over a query builder whose main alias has an `id` column. Rows are ordered by
+ * (key, id) in one direction; the next page starts strictly after the last (key, id) seen, so rows
+ * added while a client pages never cause repeats or skips of rows that were there at the start.
+ * Sort keys must be NOT NULL expressions (use COALESCE).
+ */
+export async function keysetPage<E extends ObjectLiteral, T>(
+  qb: SelectQueryBuilder<E>,
+  args: PageArgs,
+  order: KeysetOrder,
+  map: (entity: E) => T,
+  now: Date = new Date(),
+): Promise<Page<T>> {
+  const limit = pageSize(args.first);
+  const cursor = decodeCursor(args.after, order.name);
+  const asOf = cursor?.asOf ?? now.toISOString();
+  const alias = qb.alias;
+  const idExpr = `${alias}.id`;
+  const keyExpr = order.expr ?? idExpr;
+  const cmp = order.direction === 'ASC' ? '>' : '<';
+  qb.setParameter('asOf', asOf);
+  const countQb = qb.clone();
+  if (cursor) {
+    if (order.expr) {
+      qb.andWhere(`(${keyExpr}, ${idExpr}) ${cmp} (CAST(:cursorKey AS ${order.type}), CAST(:cursorId AS uuid))`, {
+        cursorKey: cursor.k,
+        cursorId: cursor.id,
+      });
+    } else {
+      qb.andWhere(`${idExpr} ${cmp} CAST(:cursorId AS uuid)`, { cursorId: cursor.id });
+    }
+  }
+  qb.addSelect(`(${keyExpr})::text`, 'page_sort_key')
+    .orderBy(keyExpr, order.direction)
+    .addOrderBy(idExpr, order.direction)
+    .limit(limit + 1);
+  const { entities, raw } = await qb.getRawAndEntities<{ page_sort_key: string | null }>();
+  const hasNextPage = entities.length > limit;
+  const rows = entities.slice(0, limit);
+  const cursors = rows.map((entity, i) =>
+    encodeCursor({ k: raw[i]?.page_sort_key ?? null, id: String(entity.id), asOf, sig: order.name }),
+  );
+  let total: Promise<number> | undefined;
+  return {
+    nodes: rows.map(map),
+    cursors,
+    hasNextPage,
+    hasPreviousPage: cursor !== null,
+    totalCount: () => (total ??= countQb.orderBy().getCount()),
+  };
+}
+
+export function emptyPage<T>(): Page<T> {
+  return { nodes: [], cursors: [], hasNextPage: false, hasPreviousPage: false, totalCount: async () => 0 };
+}

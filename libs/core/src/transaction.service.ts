@@ -1,0 +1,107 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { ConflictError, DomainError, ServiceUnavailableError } from './errors';
+
+interface TxState {
+  manager: EntityManager;
+  afterCommit: Array<() => void | Promise<void>>;
+}
+
+/** PostgreSQL codes worth one more try: serialization failure and deadlock. */
+const RETRIABLE = new Set(['40001', '40P01']);
+/** Codes that mean the database went away; the request fails cleanly with a retriable code. */
+const UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+const MAX_ATTEMPTS = 4;
+
+/** Unique constraints whose violation a client can cause, and the input field at fault. */
+const UNIQUE_FIELDS: Record<string, string> = {
+  uq_provider_oin: 'oin',
+  uq_provider_tooi_uri: 'tooiUri',
+  uq_dataset_holder_code: 'code',
+  pk_endorsement: 'blockerId',
+  pk_blocker_need: 'needId',
+  pk_blocker_dependency: 'dependsOnId',
+};
+
+function pgCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Translate storage failures into domain errors: a unique value taken is CONFLICT naming the field,
+ * a lost connection is SERVICE_UNAVAILABLE. Anything else stays an internal error.
+ */
+export function translateDbError(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
+  const code = pgCode(error);
+  if (code === '23505') {
+    const constraint = (error as { driverError?: { constraint?: string } }).driverError?.constraint ?? '';
+    const field = UNIQUE_FIELDS[constraint];
+    return new ConflictError(field ? `${field} is already taken` : 'A unique value is already taken', {
+      fields: field ? [{ field: `input.${field}`, message: 'already taken' }] : [],
+    });
+  }
+  if (code && UNAVAILABLE.has(code)) return new ServiceUnavailableError();
+  const message = error instanceof Error ? error.message : '';
+  if (
+    !(error instanceof QueryFailedError) &&
+    /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|the database system is/i.test(message)
+  ) {
+    return new ServiceUnavailableError();
+  }
+  return error;
+}
+
+/**
+ * One transaction per mutation. Services ask for `manager` and get the transaction's when one is
+ * running, so nested service calls share it. Callbacks registered with `afterCommit` run only once
+ * the transaction has committed (events are published there, never before).
+ */
+@Injectable()
+export class TransactionService {
+  private readonly logger = new Logger(TransactionService.name);
+  private readonly storage = new AsyncLocalStorage<TxState>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.storage.getStore()?.manager ?? this.dataSource.manager;
+  }
+
+  get inTransaction(): boolean {
+    return this.storage.getStore() !== undefined;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.storage.getStore()) return work();
+    for (let attempt = 1; ; attempt++) {
+      const afterCommit: TxState['afterCommit'] = [];
+      try {
+        const result = await this.dataSource.transaction((manager) =>
+          this.storage.run({ manager, afterCommit }, work),
+        );
+        for (const callback of afterCommit) {
+          try {
+            await callback();
+          } catch (error) {
+            this.logger.error(`after-commit callback failed: ${(error as Error).message}`);
+          }
+        }
+        return result;
+      } catch (error) {
+        if (attempt < MAX_ATTEMPTS && RETRIABLE.has(pgCode(error) ?? '')) continue;
+        throw translateDbError(error);
+      }
+    }
+  }
+
+  /** Run after the current transaction commits; at once when there is none. */
+  afterCommit(callback: () => void | Promise<void>): void {
+    const state = this.storage.getStore();
+    if (state) state.afterCommit.push(callback);
+    else void Promise.resolve().then(callback);
+  }
+}
