@@ -5,3 +5,4 @@ export * from './pagination';
 export * from './request-context';
 export * from './transaction.service';
 export * from './core.module';
+export * from './permissions';

@@ -30,6 +30,20 @@ export interface Cursor {
   sig?: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/** What a sort key of each SQL type looks like as PostgreSQL prints it; anything else is a forged cursor. */
+const KEY_SHAPES: Record<string, RegExp> = {
+  float8: /^-?(\d+(\.\d+)?(e[+-]?\d+)?|Infinity|NaN)$/i,
+  int: /^-?\d{1,10}$/,
+  timestamptz: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/,
+  interval: /^[-+\d :.a-z]{1,80}$/i,
+  text: /^[\s\S]{0,1000}$/,
+  uuid: UUID,
+  bigint: /^\d{1,19}$/,
+};
+
 export function pageSize(first: number | null | undefined, field = 'first'): number {
   if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
@@ -48,7 +62,9 @@ export function decodeCursor(after: string | null | undefined, signature: string
     const parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as Partial<Cursor>;
     if (
       typeof parsed.id === 'string' &&
+      parsed.id.length <= 40 &&
       typeof parsed.asOf === 'string' &&
+      ISO_INSTANT.test(parsed.asOf) &&
       !Number.isNaN(Date.parse(parsed.asOf)) &&
       (parsed.k === null || typeof parsed.k === 'string') &&
       (parsed.sig ?? '') === signature
@@ -67,6 +83,8 @@ export interface KeysetOrder {
   /** SQL type to cast the cursor's key back to, e.g. 'float8', 'timestamptz', 'int'. */
   type: string;
   direction: 'ASC' | 'DESC';
+  /** SQL type of the id column: uuid (default) or bigint. */
+  idType?: 'uuid' | 'bigint';
   /** Distinguishes cursors of different orders so one cannot be replayed against another. */
   name: string;
 }
@@ -86,6 +104,11 @@ export async function keysetPage<E extends ObjectLiteral, T>(
 ): Promise<Page<T>> {
   const limit = pageSize(args.first);
   const cursor = decodeCursor(args.after, order.name);
+  const shape = KEY_SHAPES[order.type] ?? KEY_SHAPES.text;
+  const idType = order.idType ?? 'uuid';
+  if (cursor && (!KEY_SHAPES[idType].test(cursor.id) || (order.expr && (cursor.k === null || !shape.test(cursor.k))))) {
+    throw BadUserInputError.field('after', 'not a cursor of this list and order');
+  }
   const asOf = cursor?.asOf ?? now.toISOString();
   const alias = qb.alias;
   const idExpr = `${alias}.id`;
@@ -95,12 +118,12 @@ export async function keysetPage<E extends ObjectLiteral, T>(
   const countQb = qb.clone();
   if (cursor) {
     if (order.expr) {
-      qb.andWhere(`(${keyExpr}, ${idExpr}) ${cmp} (CAST(:cursorKey AS ${order.type}), CAST(:cursorId AS uuid))`, {
+      qb.andWhere(`(${keyExpr}, ${idExpr}) ${cmp} (CAST(:cursorKey AS ${order.type}), CAST(:cursorId AS ${idType}))`, {
         cursorKey: cursor.k,
         cursorId: cursor.id,
       });
     } else {
-      qb.andWhere(`${idExpr} ${cmp} CAST(:cursorId AS uuid)`, { cursorId: cursor.id });
+      qb.andWhere(`${idExpr} ${cmp} CAST(:cursorId AS ${idType})`, { cursorId: cursor.id });
     }
   }
   qb.addSelect(`(${keyExpr})::text`, 'page_sort_key')
@@ -125,4 +148,9 @@ export async function keysetPage<E extends ObjectLiteral, T>(
 
 export function emptyPage<T>(): Page<T> {
   return { nodes: [], cursors: [], hasNextPage: false, hasPreviousPage: false, totalCount: async () => 0 };
+}
+
+/** The same page with its nodes mapped, e.g. from entities to GraphQL objects. */
+export function toPage<A, B>(page: Page<A>, map: (node: A) => B): Page<B> {
+  return { ...page, nodes: page.nodes.map(map) };
 }

@@ -1,4 +1,4 @@
-import { Role } from '@app/core';
+import { Role } from '@app/core/actor';
 
 export enum BlockerStatus {
   REPORTED = 'REPORTED',

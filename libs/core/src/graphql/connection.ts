@@ -18,7 +18,7 @@ export interface ConnectionShape<T> {
   edges: Array<{ cursor: string; node: T }>;
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: () => Promise<number>;
+  totalCount: Promise<number>;
 }
 
 /** The Relay connection and edge types for a node type, named `<Name>Connection` and `<Name>Edge`. */
@@ -40,7 +40,7 @@ export function Connection<T>(nodeType: Type<T>, name: string): Type<ConnectionS
     @Field(() => PageInfo)
     pageInfo: PageInfo;
     @Field(() => Int)
-    totalCount: () => Promise<number>;
+    totalCount: Promise<number>;
   }
   return ConnectionType;
 }
@@ -55,6 +55,9 @@ export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
       startCursor: page.cursors[0] ?? null,
       endCursor: page.cursors[page.cursors.length - 1] ?? null,
     },
-    totalCount: page.totalCount,
-  };
+    // A getter, so the count query runs only when a client selects totalCount.
+    get totalCount() {
+      return page.totalCount();
+    },
+  } as unknown as ConnectionShape<T>;
 }

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloDriverConfig } from '@nestjs/apollo';
+import type { Request } from 'express';
+import { AppConfig } from '@app/config';
+import { AuthService } from '@app/auth';
+import { Actor, RequestScopes, UnauthenticatedError } from '@app/core';
+import { GqlContext, LoaderRegistry } from '@app/core/graphql';
+import { formatError } from './format-error';
+
+type Plugin = NonNullable<ApolloDriverConfig['plugins']>[number];
+
+/** Adds `extensions.queryStats.sqlStatements` to each response when configured (tests, benchmarks). */
+const queryStatsPlugin: Plugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const scope = RequestScopes.current();
+        if (scope && response.body.kind === 'single') {
+          response.body.singleResult.extensions = {
+            ...response.body.singleResult.extensions,
+            queryStats: { sqlStatements: scope.sqlStatements },
+          };
+        }
+      },
+    };
+  },
+};
+
+export function graphqlOptions(config: AppConfig, auth: AuthService): Omit<ApolloDriverConfig, 'driver'> {
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
+    introspection: !config.production,
+    playground: false,
+    includeStacktraceInErrorResponses: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    formatError: formatError(config.production),
+    plugins: config.exposeQueryStats ? [queryStatsPlugin] : [],
+    subscriptions: { 'graphql-ws': { path: '/graphql' } },
+    context: async ({ req, connectionParams }: { req?: Request; connectionParams?: Record<string, unknown> }): Promise<GqlContext> => {
+      let actor: Actor | null = null;
+      let authError: Error | null = null;
+      // HTTP sends the token as a header; graphql-ws sends it in the connection parameters.
+      const param = connectionParams?.Authorization ?? connectionParams?.authorization;
+      const authorization = req?.headers.authorization ?? (typeof param === 'string' ? param : undefined);
+      try {
+        actor = await auth.authenticate(authorization);
+      } catch (error) {
+        authError = error instanceof Error ? error : new UnauthenticatedError();
+      }
+      const header = req?.headers['idempotency-key'];
+      return {
+        actor,
+        authError,
+        loaders: new LoaderRegistry(),
+        requestId: RequestScopes.current()?.requestId ?? randomUUID(),
+        idempotencyKey: typeof header === 'string' ? header : undefined,
+      };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { ArgumentMetadata, Injectable, PipeTransform, Type } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate, ValidationError } from 'class-validator';
+import { BadUserInputError, FieldError } from '@app/core';
+
+function flatten(errors: ValidationError[], path: string): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = `${path}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message,
+    }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+const PRIMITIVES: Array<Type<unknown>> = [String, Boolean, Number, Array, Object];
+
+/** class-validator on every input object; failures are BAD_USER_INPUT naming each field at fault. */
+@Injectable()
+export class InputValidationPipe implements PipeTransform {
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const type = metadata.metatype;
+    if (!type || PRIMITIVES.includes(type) || value === null || value === undefined || typeof value !== 'object') {
+      return value;
+    }
+    const instance = plainToInstance(type, value) as object;
+    const errors = await validate(instance, { forbidUnknownValues: false });
+    if (errors.length > 0) throw new BadUserInputError(flatten(errors, metadata.data ?? 'input'));
+    return instance;
+  }
+}

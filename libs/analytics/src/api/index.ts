@@ -1,0 +1,2 @@
+export * from './analytics-api.module';
+export * from './analytics.types';

@@ -1,0 +1,2 @@
+export * from './audit-api.module';
+export * from './audit.types';

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { Actor, keysetPage, Page, PageArgs, TransactionService } from '@app/core';
+import { AuditEventEntity, FieldChange } from './entities/audit-event.entity';
+
+export interface AuditRecord {
+  action: string;
+  entityType: string;
+  entityId: string;
+  /** The blocker this event belongs to (for Blocker.history), when any. */
+  blockerId?: string | null;
+  changes: FieldChange[];
+  reason?: string | null;
+}
+
+const normalise = (value: unknown): unknown => {
+  if (value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  return value;
+};
+
+/** Field-by-field changes between two versions of a record, for the given fields. */
+export function diff<T extends object>(before: Partial<T> | null, after: Partial<T>, fields: Array<keyof T>): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of fields) {
+    const from = normalise(before ? before[field] : null);
+    const to = normalise(after[field]);
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ field: String(field), from, to });
+  }
+  return changes;
+}
+
+/**
+ * The audit trail. `record` must be called inside the transaction of the change it describes, so the
+ * event and the change commit or fail together.
+ */
+@Injectable()
+export class AuditService {
+  constructor(private readonly tx: TransactionService) {}
+
+  async record(actor: Actor | null, event: AuditRecord): Promise<void> {
+    if (!this.tx.inTransaction) throw new Error('audit events are written inside the transaction of their change');
+    await this.tx.manager.getRepository(AuditEventEntity).insert({
+      actorId: actor?.userId ?? null,
+      action: event.action,
+      entityType: event.entityType,
+      entityId: event.entityId,
+      blockerId: event.blockerId ?? null,
+      changes: event.changes as AuditEventEntity['changes'] & object[],
+      reason: event.reason ?? null,
+    });
+  }
+
+  /** A blocker's history, newest first (the identity column follows the order of writing). */
+  async historyOf(blockerId: string, args: PageArgs): Promise<Page<AuditEventEntity>> {
+    const qb = this.tx.manager
+      .getRepository(AuditEventEntity)
+      .createQueryBuilder('e')
+      .where('e.blocker_id = :blockerId', { blockerId });
+    return keysetPage(qb, args, { expr: null, type: 'bigint', idType: 'bigint', direction: 'DESC', name: 'newest' }, (e) => e);
+  }
+
+  async byId(id: string): Promise<AuditEventEntity | null> {
+    return this.tx.manager.getRepository(AuditEventEntity).findOneBy({ id });
+  }
+}

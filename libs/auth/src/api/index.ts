@@ -1,0 +1,3 @@
+export * from './auth-api.module';
+export * from './user.resolver';
+export * from './user.types';

@@ -1,0 +1,5 @@
+export * from './auth.module';
+export * from './auth.service';
+export * from './token-claims';
+export * from './entities/user.entity';
+export * from './users.service';

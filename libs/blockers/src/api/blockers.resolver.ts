@@ -1,0 +1,285 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { UserLoaders, UserNode } from '@app/auth/api';
+import { AuditService } from '@app/audit';
+import { AuditEventConnection, AuditEventNode } from '@app/audit/api';
+import { Actor, BadUserInputError, fromGlobalId, pageSize, toPage } from '@app/core';
+import { CurrentActor, LoaderRegistry, Loaders, toConnection } from '@app/core/graphql';
+import { DataNeedConnection, DataNeedNode } from '@app/needs/api';
+import { ProviderLoaders, ProviderNode } from '@app/providers/api';
+import { BlockerReadsService } from '../blocker-reads.service';
+import { BlockerOrderField, SortDirection } from '../blocker-query';
+import { BlockersService } from '../blockers.service';
+import { availableTransitions, BlockerStatus } from '../domain/workflow';
+import { RelationsService } from '../relations.service';
+import { WorkflowService } from '../workflow.service';
+import { BlockerLoaders } from './blocker.loaders';
+import {
+  AddCommentInput,
+  BlockerDependencyInput,
+  BlockerFilter,
+  BlockerNeedInput,
+  BlockerOrder,
+  EndorseBlockerInput,
+  ReportBlockerInput,
+  SteeringDecisionInput,
+  TransitionBlockerInput,
+  UpdateBlockerInput,
+} from './blocker.inputs';
+import {
+  BlockerConnection,
+  BlockerNode,
+  CommentConnection,
+  CommentNode,
+  EndorsementNode,
+  ReportBlockerPayload,
+} from './blocker.types';
+
+const blockerId = (id: string, field: string): string => fromGlobalId(id, 'Blocker', field);
+const optionalId = (id: string | null | undefined, type: string, field: string): string | null | undefined =>
+  id === undefined || id === null ? id : fromGlobalId(id, type, field);
+
+@Resolver(() => BlockerNode)
+export class BlockersResolver {
+  constructor(
+    private readonly blockers: BlockersService,
+    private readonly workflow: WorkflowService,
+    private readonly relations: RelationsService,
+    private readonly reads: BlockerReadsService,
+    private readonly audit: AuditService,
+    private readonly loaders: BlockerLoaders,
+    private readonly providers: ProviderLoaders,
+    private readonly users: UserLoaders,
+  ) {}
+
+  // ---------------------------------------------------------------- queries
+
+  @Query(() => BlockerConnection, { name: 'blockers' })
+  async listBlockers(
+    @CurrentActor() actor: Actor,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('filter', { type: () => BlockerFilter, nullable: true }) filter: BlockerFilter | null,
+    @Args('orderBy', { type: () => BlockerOrder, nullable: true }) orderBy: BlockerOrder | null,
+  ) {
+    if (filter?.search) throw new BadUserInputError([{ field: 'filter.search', message: 'full-text search is not available yet' }]);
+    const now = Date.now();
+    const page = await this.blockers.list(
+      actor,
+      { first, after },
+      {
+        ...filter,
+        providerId: optionalId(filter?.providerId, 'Provider', 'filter.providerId'),
+        ownerId: optionalId(filter?.ownerId, 'Provider', 'filter.ownerId'),
+        datasetId: optionalId(filter?.datasetId, 'Dataset', 'filter.datasetId'),
+      },
+      orderBy ?? { field: BlockerOrderField.PRIORITY, direction: SortDirection.DESC },
+    );
+    return toConnection(toPage(page, (b) => BlockerNode.from(b, now)));
+  }
+
+  @Query(() => BlockerNode, { nullable: true, description: 'By id or by key (KNP-12); exactly one of the two.' })
+  async blocker(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID, nullable: true }) id: string | null,
+    @Args('key', { type: () => String, nullable: true }) key: string | null,
+  ) {
+    if ((id === null || id === undefined) === (key === null || key === undefined)) {
+      throw new BadUserInputError([
+        { field: 'id', message: 'give exactly one of id and key' },
+        { field: 'key', message: 'give exactly one of id and key' },
+      ]);
+    }
+    const entity = id
+      ? await this.blockers.findVisible(actor, blockerId(id, 'id'))
+      : await this.blockers.findVisibleByKey(actor, key!);
+    return entity ? BlockerNode.from(entity) : null;
+  }
+
+  // ---------------------------------------------------------------- mutations
+
+  @Mutation(() => ReportBlockerPayload)
+  async reportBlocker(@CurrentActor() actor: Actor, @Args('input') input: ReportBlockerInput) {
+    const result = await this.blockers.report(actor, {
+      ...input,
+      affectedNeedIds: input.affectedNeedIds.map((id, i) => fromGlobalId(id, 'DataNeed', `input.affectedNeedIds.${i}`)),
+      ownerId: optionalId(input.ownerId, 'Provider', 'input.ownerId'),
+      reportingProviderId: optionalId(input.reportingProviderId, 'Provider', 'input.reportingProviderId'),
+    });
+    return { blocker: BlockerNode.from(result.blocker), possibleDuplicates: result.possibleDuplicates.map((b) => BlockerNode.from(b)) };
+  }
+
+  @Mutation(() => BlockerNode)
+  async updateBlocker(@CurrentActor() actor: Actor, @Args('input') input: UpdateBlockerInput) {
+    const { id, expectedVersion, ...rest } = input;
+    const fields = Object.fromEntries(
+      Object.entries(rest).filter(([key, value]) => value !== undefined && (value !== null || NULLABLE_UPDATES.has(key))),
+    );
+    if ('ownerId' in fields) fields.ownerId = optionalId(input.ownerId, 'Provider', 'input.ownerId') ?? null;
+    const saved = await this.blockers.update(actor, blockerId(id, 'input.id'), expectedVersion, fields);
+    return BlockerNode.from(saved);
+  }
+
+  @Mutation(() => BlockerNode)
+  async transitionBlocker(@CurrentActor() actor: Actor, @Args('input') input: TransitionBlockerInput) {
+    const saved = await this.workflow.transition(actor, {
+      ...input,
+      id: blockerId(input.id, 'input.id'),
+      duplicateOfId: optionalId(input.duplicateOfId, 'Blocker', 'input.duplicateOfId'),
+    });
+    return BlockerNode.from(saved);
+  }
+
+  @Mutation(() => BlockerNode)
+  async linkAffectedNeed(@CurrentActor() actor: Actor, @Args('input') input: BlockerNeedInput) {
+    const saved = await this.blockers.linkNeed(
+      actor,
+      blockerId(input.blockerId, 'input.blockerId'),
+      fromGlobalId(input.needId, 'DataNeed', 'input.needId'),
+      input.expectedVersion,
+    );
+    return BlockerNode.from(saved);
+  }
+
+  @Mutation(() => BlockerNode)
+  async unlinkAffectedNeed(@CurrentActor() actor: Actor, @Args('input') input: BlockerNeedInput) {
+    const saved = await this.blockers.unlinkNeed(
+      actor,
+      blockerId(input.blockerId, 'input.blockerId'),
+      fromGlobalId(input.needId, 'DataNeed', 'input.needId'),
+      input.expectedVersion,
+    );
+    return BlockerNode.from(saved);
+  }
+
+  @Mutation(() => BlockerNode, { description: 'Refused with DEPENDENCY_CYCLE where it would close a cycle.' })
+  async addBlockerDependency(@CurrentActor() actor: Actor, @Args('input') input: BlockerDependencyInput) {
+    const saved = await this.relations.addDependency(
+      actor,
+      blockerId(input.blockerId, 'input.blockerId'),
+      blockerId(input.dependsOnId, 'input.dependsOnId'),
+    );
+    return BlockerNode.from(saved);
+  }
+
+  @Mutation(() => BlockerNode)
+  async removeBlockerDependency(@CurrentActor() actor: Actor, @Args('input') input: BlockerDependencyInput) {
+    const saved = await this.relations.removeDependency(
+      actor,
+      blockerId(input.blockerId, 'input.blockerId'),
+      blockerId(input.dependsOnId, 'input.dependsOnId'),
+    );
+    return BlockerNode.from(saved);
+  }
+
+  @Mutation(() => BlockerNode, { description: 'One endorsement per provider; not by the reporting provider.' })
+  async endorseBlocker(@CurrentActor() actor: Actor, @Args('input') input: EndorseBlockerInput) {
+    const saved = await this.relations.endorse(actor, blockerId(input.blockerId, 'input.blockerId'), input.note ?? null);
+    return BlockerNode.from(saved);
+  }
+
+  @Mutation(() => BlockerNode)
+  async withdrawEndorsement(@CurrentActor() actor: Actor, @Args('blockerId', { type: () => ID }) id: string) {
+    return BlockerNode.from(await this.relations.withdrawEndorsement(actor, blockerId(id, 'blockerId')));
+  }
+
+  @Mutation(() => CommentNode)
+  async addComment(@CurrentActor() actor: Actor, @Args('input') input: AddCommentInput) {
+    return CommentNode.from(await this.blockers.addComment(actor, blockerId(input.blockerId, 'input.blockerId'), input.body));
+  }
+
+  @Mutation(() => BlockerNode)
+  async recordSteeringDecision(@CurrentActor() actor: Actor, @Args('input') input: SteeringDecisionInput) {
+    const saved = await this.workflow.decide(actor, { ...input, blockerId: blockerId(input.blockerId, 'input.blockerId') });
+    return BlockerNode.from(saved);
+  }
+
+  // ---------------------------------------------------------------- fields
+
+  @ResolveField(() => [BlockerStatus], { description: 'Statuses the viewer may move it to now.' })
+  async availableTransitions(@Parent() b: BlockerNode, @CurrentActor() actor: Actor, @Loaders() loaders: LoaderRegistry) {
+    const blocked = await this.loaders.hasOpenPrerequisite(loaders).load(b.localId);
+    return availableTransitions(actor, b.entity, blocked);
+  }
+
+  @ResolveField(() => UserNode, { nullable: true })
+  async reportedBy(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
+    return b.entity.reportedById ? this.users.user(loaders).load(b.entity.reportedById) : null;
+  }
+
+  @ResolveField(() => ProviderNode)
+  async reportingProvider(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
+    return this.providers.provider(loaders).load(b.entity.reportingProviderId);
+  }
+
+  @ResolveField(() => ProviderNode, { nullable: true, description: 'The provider that must act.' })
+  async owner(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
+    return b.entity.ownerId ? this.providers.provider(loaders).load(b.entity.ownerId) : null;
+  }
+
+  @ResolveField(() => DataNeedConnection)
+  async affectedNeeds(
+    @Parent() b: BlockerNode,
+    @Loaders() loaders: LoaderRegistry,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    const page = await this.loaders.affectedNeeds(loaders, pageSize(first), after ?? null).load(b.localId);
+    return toConnection(toPage(page, DataNeedNode.from));
+  }
+
+  @ResolveField(() => [ProviderNode], {
+    description: 'Requesters and suppliers of the affected needs, and endorsing providers, without repeats.',
+  })
+  async affectedProviders(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
+    const ids = await this.loaders.affectedProviderIds(loaders).load(b.localId);
+    const providers = await this.providers.provider(loaders).loadMany(ids);
+    return providers.filter((p): p is ProviderNode => p instanceof ProviderNode).sort((x, y) => x.name.localeCompare(y.name));
+  }
+
+  @ResolveField(() => [EndorsementNode])
+  async endorsements(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
+    return (await this.loaders.endorsements(loaders).load(b.localId)).map(EndorsementNode.from);
+  }
+
+  @ResolveField(() => [BlockerNode], { description: 'Blockers that must be resolved before this one.' })
+  async dependsOn(@Parent() b: BlockerNode, @CurrentActor() actor: Actor, @Loaders() loaders: LoaderRegistry) {
+    return this.loaders.related(loaders, actor, 'dependsOn', (ids) => this.reads.prerequisites(ids)).load(b.localId);
+  }
+
+  @ResolveField(() => [BlockerNode], { description: 'Blockers that wait for this one.' })
+  async dependents(@Parent() b: BlockerNode, @CurrentActor() actor: Actor, @Loaders() loaders: LoaderRegistry) {
+    return this.loaders.related(loaders, actor, 'dependents', (ids) => this.reads.dependents(ids)).load(b.localId);
+  }
+
+  @ResolveField(() => BlockerNode, { nullable: true })
+  async duplicateOf(@Parent() b: BlockerNode, @CurrentActor() actor: Actor, @Loaders() loaders: LoaderRegistry) {
+    return b.entity.duplicateOfId ? this.loaders.blocker(loaders, actor).load(b.entity.duplicateOfId) : null;
+  }
+
+  @ResolveField(() => [BlockerNode])
+  async duplicates(@Parent() b: BlockerNode, @CurrentActor() actor: Actor, @Loaders() loaders: LoaderRegistry) {
+    return this.loaders.related(loaders, actor, 'duplicates', (ids) => this.reads.duplicates(ids)).load(b.localId);
+  }
+
+  @ResolveField(() => CommentConnection)
+  async comments(
+    @Parent() b: BlockerNode,
+    @CurrentActor() actor: Actor,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    return toConnection(toPage(await this.blockers.comments(actor, b.localId, { first, after }), CommentNode.from));
+  }
+
+  @ResolveField(() => AuditEventConnection)
+  async history(
+    @Parent() b: BlockerNode,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    return toConnection(toPage(await this.audit.historyOf(b.localId, { first, after }), AuditEventNode.from));
+  }
+}
+
+/** Fields a client may clear by sending null; null elsewhere means "leave as is". */
+const NULLABLE_UPDATES = new Set(['legalReference', 'ownerId', 'effort', 'targetDate']);

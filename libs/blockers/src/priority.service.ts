@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { TransactionService } from '@app/core';
+import { buildGraph, needsFreedBy, openDependents, openPrerequisites } from './domain/graph';
+import { computePriority } from './domain/priority';
+import { Effort, Severity } from './domain/taxonomy';
+import { BlockerStatus, isOpen } from './domain/workflow';
+
+interface BlockerRow {
+  id: string;
+  status: BlockerStatus;
+  severity: Severity;
+  people_affected_per_year: number | null;
+  manual_hours_per_year: number | null;
+  effort: Effort | null;
+  target_date: string | null;
+  endorsement_count: number;
+  priority_score: number;
+}
+
+interface LinkRow {
+  blocker_id: string;
+  need_id: string;
+  annual_cases: number | null;
+  requester_id: string;
+  supplier_id: string;
+}
+
+/**
+ * Keeps every stored priority score equal to a fresh computation. After a change, `recompute` takes
+ * the blockers it touched (and the needs), widens that to everything whose score can depend on them
+ * (blockers sharing a need, and the whole dependency component), and rewrites the scores that moved.
+ */
+@Injectable()
+export class PriorityService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async recompute(blockerIds: readonly string[], needIds: readonly string[] = []): Promise<void> {
+    const m = this.tx.manager;
+    const component: Array<{ id: string }> = await m.query(
+      `WITH RECURSIVE seed AS (
+         SELECT unnest($1::uuid[]) AS id
+         UNION SELECT bn2.blocker_id FROM blocker_need bn1 JOIN blocker_need bn2 ON bn2.need_id = bn1.need_id
+               WHERE bn1.blocker_id = ANY($1::uuid[])
+         UNION SELECT bn.blocker_id FROM blocker_need bn WHERE bn.need_id = ANY($2::uuid[])
+       ), comp(id) AS (
+         SELECT id FROM seed
+         UNION
+         SELECT CASE WHEN d.blocker_id = comp.id THEN d.depends_on_id ELSE d.blocker_id END
+         FROM comp JOIN blocker_dependency d ON d.blocker_id = comp.id OR d.depends_on_id = comp.id
+       )
+       SELECT id FROM comp`,
+      [blockerIds, needIds],
+    );
+    if (component.length === 0) return;
+    const ids = component.map((r) => r.id);
+    const [blockers, edges, links] = await Promise.all([
+      m.query(
+        `SELECT id, status, severity, people_affected_per_year, manual_hours_per_year, effort,
+                to_char(target_date, 'YYYY-MM-DD') AS target_date, endorsement_count, priority_score
+         FROM blocker WHERE id = ANY($1::uuid[])`,
+        [ids],
+      ) as Promise<BlockerRow[]>,
+      m.query(
+        `SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency
+         WHERE blocker_id = ANY($1::uuid[])`,
+        [ids],
+      ) as Promise<Array<{ blockerId: string; dependsOnId: string }>>,
+      m.query(
+        `SELECT bn.blocker_id, bn.need_id, n.annual_cases, n.requester_id, n.supplier_id
+         FROM blocker_need bn JOIN data_need n ON n.id = bn.need_id WHERE bn.blocker_id = ANY($1::uuid[])`,
+        [ids],
+      ) as Promise<LinkRow[]>,
+    ]);
+    const needIdsInPlay = [...new Set(links.map((l) => l.need_id))];
+    const openOnNeeds: Array<{ need_id: string; blocker_id: string }> = needIdsInPlay.length
+      ? await m.query(
+          `SELECT bn.need_id, bn.blocker_id FROM blocker_need bn JOIN blocker b ON b.id = bn.blocker_id
+           WHERE bn.need_id = ANY($1::uuid[]) AND b.status IN ('REPORTED','TRIAGED','PRIORITISED','IN_PROGRESS','ESCALATED')`,
+          [needIdsInPlay],
+        )
+      : [];
+
+    const statusOf = new Map(blockers.map((b) => [b.id, b.status]));
+    const graph = buildGraph(edges, (id) => {
+      const status = statusOf.get(id);
+      return status !== undefined && isOpen(status);
+    });
+    const openByNeed = new Map<string, string[]>();
+    for (const row of openOnNeeds) (openByNeed.get(row.need_id) ?? openByNeed.set(row.need_id, []).get(row.need_id)!).push(row.blocker_id);
+    const linksByBlocker = new Map<string, LinkRow[]>();
+    for (const link of links) (linksByBlocker.get(link.blocker_id) ?? linksByBlocker.set(link.blocker_id, []).get(link.blocker_id)!).push(link);
+
+    const today = new Date();
+    const updates: Array<{ id: string; score: number; factors: unknown }> = [];
+    for (const b of blockers) {
+      const own = linksByBlocker.get(b.id) ?? [];
+      const resolved = new Set([b.id, ...openPrerequisites(graph, b.id)]);
+      const candidates = new Set<string>();
+      for (const id of resolved) for (const l of linksByBlocker.get(id) ?? []) candidates.add(l.need_id);
+      const freed = needsFreedBy(resolved, candidates, (n) => openByNeed.get(n) ?? []);
+      const providers = new Set(own.flatMap((l) => [l.requester_id, l.supplier_id]));
+      const result = computePriority(
+        {
+          severity: b.severity,
+          peopleAffectedPerYear: b.people_affected_per_year,
+          affectedNeedsAnnualCases: own.reduce((sum, l) => sum + (l.annual_cases ?? 0), 0),
+          manualHoursPerYear: b.manual_hours_per_year,
+          affectedProviders: providers.size,
+          endorsements: b.endorsement_count,
+          needsUnblocked: freed.length,
+          openDependents: openDependents(graph, b.id).size,
+          targetDate: b.target_date,
+          effort: b.effort,
+        },
+        this.config.priorityWeights,
+        today,
+      );
+      updates.push({ id: b.id, score: result.score, factors: result.factors });
+    }
+    await m.query(
+      `UPDATE blocker b SET priority_score = u.score, priority_factors = u.factors
+       FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, score float8, factors jsonb)
+       WHERE b.id = u.id AND (b.priority_score <> u.score OR b.priority_factors <> u.factors)`,
+      [JSON.stringify(updates)],
+    );
+  }
+}

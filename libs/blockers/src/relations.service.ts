@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import {
+  Actor,
+  BadUserInputError,
+  ConflictError,
+  DependencyCycleError,
+  ensure,
+  NotFoundError,
+  Permissions,
+  toGlobalId,
+  TransactionService,
+} from '@app/core';
+import { BlockerWriter } from './blocker-writer';
+import { cycleThrough } from './domain/graph';
+import { BlockerEntity } from './entities/blocker.entity';
+import { BlockerDependencyEntity, EndorsementEntity } from './entities/links.entity';
+import { PriorityService } from './priority.service';
+
+/** One lock for every change to the dependency graph, so two opposite edges cannot both get in. */
+const DEPENDENCY_GRAPH_LOCK = 4_812_208;
+
+/** Dependencies between blockers and endorsements of blockers. */
+@Injectable()
+export class RelationsService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly writer: BlockerWriter,
+    private readonly priority: PriorityService,
+  ) {}
+
+  async addDependency(actor: Actor, blockerId: string, dependsOnId: string): Promise<BlockerEntity> {
+    return this.tx.run(async () => {
+      await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [DEPENDENCY_GRAPH_LOCK]);
+      const blocker = await this.writer.lockVisible(actor, blockerId);
+      ensure(Permissions.updateBlocker(actor, blocker), 'Only stewards of the reporting or owning provider, or STEERING, change dependencies');
+      await this.lockOther(actor, dependsOnId);
+      if (blockerId === dependsOnId) throw BadUserInputError.field('input.dependsOnId', 'a blocker cannot depend on itself');
+      const repo = this.tx.manager.getRepository(BlockerDependencyEntity);
+      if (await repo.existsBy({ blockerId, dependsOnId })) {
+        throw BadUserInputError.field('input.dependsOnId', 'this dependency exists already');
+      }
+      const cycle = await this.cycleIfAdded(blockerId, dependsOnId);
+      if (cycle) throw new DependencyCycleError(cycle);
+      await repo.insert({ blockerId, dependsOnId });
+      await this.writer.write(blockerId, null, {});
+      await this.priority.recompute([blockerId, dependsOnId]);
+      await this.writer.record(actor, {
+        action: 'blocker.dependency_added',
+        entityType: 'Blocker',
+        entityId: blockerId,
+        blockerId,
+        changes: [{ field: 'dependsOn', from: null, to: toGlobalId('Blocker', dependsOnId) }],
+      });
+      return this.tx.manager.getRepository(BlockerEntity).findOneByOrFail({ id: blockerId });
+    });
+  }
+
+  async removeDependency(actor: Actor, blockerId: string, dependsOnId: string): Promise<BlockerEntity> {
+    return this.tx.run(async () => {
+      await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [DEPENDENCY_GRAPH_LOCK]);
+      const blocker = await this.writer.lockVisible(actor, blockerId);
+      ensure(Permissions.updateBlocker(actor, blocker), 'Only stewards of the reporting or owning provider, or STEERING, change dependencies');
+      const result = await this.tx.manager.getRepository(BlockerDependencyEntity).delete({ blockerId, dependsOnId });
+      if (!result.affected) throw BadUserInputError.field('input.dependsOnId', 'this dependency does not exist');
+      await this.writer.write(blockerId, null, {});
+      await this.priority.recompute([blockerId, dependsOnId]);
+      await this.writer.record(actor, {
+        action: 'blocker.dependency_removed',
+        entityType: 'Blocker',
+        entityId: blockerId,
+        blockerId,
+        changes: [{ field: 'dependsOn', from: toGlobalId('Blocker', dependsOnId), to: null }],
+      });
+      return this.tx.manager.getRepository(BlockerEntity).findOneByOrFail({ id: blockerId });
+    });
+  }
+
+  async endorse(actor: Actor, blockerId: string, note: string | null): Promise<BlockerEntity> {
+    return this.tx.run(async () => {
+      const blocker = await this.writer.lockVisible(actor, blockerId);
+      ensure(Permissions.endorse(actor, blocker), 'A steward endorses blockers their provider did not report');
+      const repo = this.tx.manager.getRepository(EndorsementEntity);
+      const providerId = actor.providerId!;
+      if (await repo.existsBy({ blockerId, providerId })) {
+        throw new ConflictError('Your provider endorses this blocker already');
+      }
+      await repo.insert({ blockerId, providerId, userId: actor.userId, note });
+      await this.writer.write(blockerId, null, { endorsementCount: () => 'endorsement_count + 1' });
+      await this.priority.recompute([blockerId]);
+      await this.writer.record(actor, {
+        action: 'blocker.endorsed',
+        entityType: 'Blocker',
+        entityId: blockerId,
+        blockerId,
+        changes: [{ field: 'endorsements', from: null, to: toGlobalId('Provider', providerId) }],
+      });
+      return this.tx.manager.getRepository(BlockerEntity).findOneByOrFail({ id: blockerId });
+    });
+  }
+
+  async withdrawEndorsement(actor: Actor, blockerId: string): Promise<BlockerEntity> {
+    return this.tx.run(async () => {
+      await this.writer.lockVisible(actor, blockerId);
+      const providerId = actor.providerId;
+      ensure(providerId !== null, 'Only a steward withdraws their provider’s endorsement');
+      const result = await this.tx.manager.getRepository(EndorsementEntity).delete({ blockerId, providerId: providerId! });
+      if (!result.affected) throw BadUserInputError.field('blockerId', 'your provider does not endorse this blocker');
+      await this.writer.write(blockerId, null, { endorsementCount: () => 'endorsement_count - 1' });
+      await this.priority.recompute([blockerId]);
+      await this.writer.record(actor, {
+        action: 'blocker.endorsement_withdrawn',
+        entityType: 'Blocker',
+        entityId: blockerId,
+        blockerId,
+        changes: [{ field: 'endorsements', from: toGlobalId('Provider', providerId!), to: null }],
+      });
+      return this.tx.manager.getRepository(BlockerEntity).findOneByOrFail({ id: blockerId });
+    });
+  }
+
+  private async lockOther(actor: Actor, id: string): Promise<void> {
+    try {
+      await this.writer.lockVisible(actor, id);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw BadUserInputError.field('input.dependsOnId', 'no blocker has this ID');
+      throw error;
+    }
+  }
+
+  /** The cycle `blocker -> dependsOn -> ... -> blocker` that the new edge would close, if any. */
+  private async cycleIfAdded(blockerId: string, dependsOnId: string): Promise<string[] | null> {
+    const edges: Array<{ blocker_id: string; depends_on_id: string }> = await this.tx.manager.query(
+      `WITH RECURSIVE reach(id) AS (
+         SELECT $1::uuid UNION SELECT d.depends_on_id FROM reach JOIN blocker_dependency d ON d.blocker_id = reach.id
+       )
+       SELECT d.blocker_id, d.depends_on_id FROM blocker_dependency d JOIN reach ON reach.id = d.blocker_id`,
+      [dependsOnId],
+    );
+    const prerequisites = new Map<string, string[]>();
+    for (const e of edges) (prerequisites.get(e.blocker_id) ?? prerequisites.set(e.blocker_id, []).get(e.blocker_id)!).push(e.depends_on_id);
+    const cycle = cycleThrough(prerequisites, blockerId, dependsOnId);
+    if (!cycle) return null;
+    const numbers: Array<{ id: string; number: number }> = await this.tx.manager.query(
+      'SELECT id, number FROM blocker WHERE id = ANY($1::uuid[])',
+      [cycle],
+    );
+    const keyOf = new Map(numbers.map((n) => [n.id, `KNP-${n.number}`]));
+    return cycle.map((id) => keyOf.get(id) ?? id);
+  }
+}

@@ -1,0 +1,68 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import DataLoader from 'dataloader';
+import { Actor } from '../actor';
+import { UnauthenticatedError } from '../errors';
+
+/** DataLoaders of one request, created on first use, so that batching never crosses users. */
+export class LoaderRegistry {
+  private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+
+  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>): DataLoader<K, V> {
+    let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000 });
+      this.loaders.set(name, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  }
+
+  /** Forget cached values, e.g. after a mutation changed them. */
+  clearAll(): void {
+    for (const loader of this.loaders.values()) loader.clearAll();
+  }
+}
+
+export interface GqlContext {
+  actor: Actor | null;
+  authError: Error | null;
+  loaders: LoaderRegistry;
+  requestId: string;
+  idempotencyKey?: string;
+}
+
+export const contextOf = (ctx: ExecutionContext): GqlContext => GqlExecutionContext.create(ctx).getContext<GqlContext>();
+
+/** The authenticated actor; the auth guard has already refused requests without one. */
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  const { actor, authError } = contextOf(ctx);
+  if (!actor) throw authError ?? new UnauthenticatedError();
+  return actor;
+});
+
+export const Loaders = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): LoaderRegistry => contextOf(ctx).loaders,
+);
+
+export const PUBLIC_FIELD = 'knooppunt:public';
+/** Marks a root field that answers without a token (the health check). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_FIELD, true);
+
+/** Order loader results by the keys asked for; missing keys get null. */
+export function byKeys<T, K>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): Array<T | null> {
+  const map = new Map<K, T>();
+  for (const row of rows) map.set(keyOf(row), row);
+  return keys.map((key) => map.get(key) ?? null);
+}
+
+/** Group loader results by the keys asked for; missing keys get an empty list. */
+export function groupByKeys<T, K>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): T[][] {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = map.get(key);
+    if (list) list.push(row);
+    else map.set(key, [row]);
+  }
+  return keys.map((key) => map.get(key) ?? []);
+}

@@ -1,0 +1,4 @@
+export * from './connection';
+export * from './context';
+export * from './node';
+export * from './scalars';

@@ -1,0 +1,3 @@
+export * from './need.types';
+export * from './needs-api.module';
+export * from './needs.resolver';

@@ -1,0 +1,181 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArrayMaxSize, ArrayMinSize, IsEnum, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { toGlobalId } from '@app/core';
+import { Connection, NodeInterface } from '@app/core/graphql';
+import { DataNeedEntity, DataNeedState } from '../entities/data-need.entity';
+
+registerEnumType(DataNeedState, {
+  name: 'DataNeedState',
+  valuesMap: {
+    REQUESTED: { description: 'Declared; no open blocker; the exchange does not run yet.' },
+    BLOCKED: { description: 'At least one open blocker affects it. Kept by the server, never set by a client.' },
+    FLOWING: { description: 'The exchange works (confirmed by a steward of the requester).' },
+  },
+});
+
+@ObjectType('DataNeed', { implements: () => [NodeInterface] })
+export class DataNeedNode {
+  @Field(() => ID)
+  id: string;
+  @Field(() => [String])
+  dataElements: string[];
+  @Field({ description: 'Why the requester needs the data.' })
+  purpose: string;
+  @Field(() => String, { nullable: true, description: 'The public service or process the data serves.' })
+  service: string | null;
+  @Field(() => String, { nullable: true, description: "Legal basis as cited, e.g. 'Wet SUWI art. 54'." })
+  legalBasis: string | null;
+  @Field(() => Int, { nullable: true, description: 'People or businesses served per year through this exchange.' })
+  annualCases: number | null;
+  @Field(() => DataNeedState)
+  state: DataNeedState;
+  @Field()
+  createdAt: Date;
+  @Field()
+  updatedAt: Date;
+
+  __typename: 'DataNeed';
+  localId: string;
+  requesterId: string;
+  supplierId: string;
+  datasetId: string | null;
+
+  static from(e: DataNeedEntity): DataNeedNode {
+    return Object.assign(new DataNeedNode(), {
+      __typename: 'DataNeed' as const,
+      id: toGlobalId('DataNeed', e.id),
+      localId: e.id,
+      requesterId: e.requesterId,
+      supplierId: e.supplierId,
+      datasetId: e.datasetId,
+      dataElements: e.dataElements,
+      purpose: e.purpose,
+      service: e.service,
+      legalBasis: e.legalBasis,
+      annualCases: e.annualCases,
+      state: e.state,
+      createdAt: e.createdAt,
+      updatedAt: e.updatedAt,
+    });
+  }
+}
+
+export const DataNeedConnection = Connection(DataNeedNode, 'DataNeed');
+
+@InputType()
+export class DataNeedFilter {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsString()
+  requesterId?: string | null;
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsString()
+  supplierId?: string | null;
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsString()
+  datasetId?: string | null;
+  @Field(() => [DataNeedState], { nullable: true })
+  @IsOptional()
+  @IsEnum(DataNeedState, { each: true })
+  state?: DataNeedState[] | null;
+}
+
+const MAX_CASES = 100_000_000;
+
+@InputType()
+export class DeclareDataNeedInput {
+  @Field(() => ID, { nullable: true, description: "Defaults to the steward's own provider." })
+  @IsOptional()
+  @IsString()
+  requesterId?: string | null;
+
+  @Field(() => ID)
+  @IsString()
+  supplierId: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsString()
+  datasetId?: string | null;
+
+  @Field(() => [String])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  dataElements: string[];
+
+  @Field()
+  @IsString()
+  @Length(5, 2000)
+  purpose: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  service?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  legalBasis?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CASES)
+  annualCases?: number | null;
+}
+
+@InputType()
+export class UpdateDataNeedInput {
+  @Field(() => ID)
+  @IsString()
+  id: string;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  dataElements?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(5, 2000)
+  purpose?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  service?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  legalBasis?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_CASES)
+  annualCases?: number | null;
+
+  @Field(() => DataNeedState, {
+    nullable: true,
+    description: "Only REQUESTED, FLOWING or WITHDRAWN; BLOCKED is the server's to set.",
+  })
+  @IsOptional()
+  @IsEnum(DataNeedState)
+  state?: DataNeedState | null;
+}

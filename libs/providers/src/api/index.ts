@@ -1,0 +1,3 @@
+export * from './provider.loaders';
+export * from './provider.types';
+export * from './providers-api.module';

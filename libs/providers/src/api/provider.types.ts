@@ -1,0 +1,226 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsBoolean, IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Connection, NodeInterface } from '@app/core/graphql';
+import { toGlobalId } from '@app/core';
+import { OIN_PATTERN, TOOI_PATTERN } from '../domain/identifiers';
+import { DatasetEntity } from '../entities/dataset.entity';
+import { ProviderEntity, ProviderKind } from '../entities/provider.entity';
+
+registerEnumType(ProviderKind, {
+  name: 'ProviderKind',
+  valuesMap: {
+    EXECUTIVE_AGENCY: { description: 'ZBO, agency or other national executive organisation (UWV, SVB, DUO, RDW, ...).' },
+    CHAIN_ORGANISATION: {
+      description: 'Organisation that runs a chain or exchange facility (Inlichtingenbureau, BKWI, ...).',
+    },
+  },
+});
+
+@ObjectType('Provider', { implements: () => [NodeInterface] })
+export class ProviderNode {
+  @Field(() => ID)
+  id: string;
+  @Field()
+  name: string;
+  @Field(() => String, { nullable: true })
+  abbreviation: string | null;
+  @Field(() => ProviderKind)
+  kind: ProviderKind;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Organisatie-identificatienummer: exactly 20 characters, digits except in the main number; unique when set.',
+  })
+  oin: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'TOOI URI, e.g. https://identifier.overheid.nl/tooi/id/zbo/zb000117; unique when set.',
+  })
+  tooiUri: string | null;
+  @Field()
+  createdAt: Date;
+  @Field()
+  updatedAt: Date;
+
+  __typename: 'Provider';
+  localId: string;
+  parentId: string | null;
+
+  static from(e: ProviderEntity): ProviderNode {
+    return Object.assign(new ProviderNode(), {
+      __typename: 'Provider' as const,
+      id: toGlobalId('Provider', e.id),
+      localId: e.id,
+      name: e.name,
+      abbreviation: e.abbreviation,
+      kind: e.kind,
+      oin: e.oin,
+      tooiUri: e.tooiUri,
+      parentId: e.parentId,
+      createdAt: e.createdAt,
+      updatedAt: e.updatedAt,
+    });
+  }
+}
+
+@ObjectType('Dataset', { implements: () => [NodeInterface] })
+export class DatasetNode {
+  @Field(() => ID)
+  id: string;
+  @Field()
+  name: string;
+  @Field(() => String, { nullable: true, description: 'Short code, unique per holder, e.g. BRP, BRI, POLIS.' })
+  code: string | null;
+  @Field(() => String, { nullable: true })
+  description: string | null;
+  @Field({ description: 'One of the Dutch basisregistraties.' })
+  isBaseRegistry: boolean;
+  @Field()
+  containsPersonalData: boolean;
+  @Field()
+  createdAt: Date;
+
+  __typename: 'Dataset';
+  localId: string;
+  holderId: string;
+
+  static from(e: DatasetEntity): DatasetNode {
+    return Object.assign(new DatasetNode(), {
+      __typename: 'Dataset' as const,
+      id: toGlobalId('Dataset', e.id),
+      localId: e.id,
+      holderId: e.holderId,
+      name: e.name,
+      code: e.code,
+      description: e.description,
+      isBaseRegistry: e.isBaseRegistry,
+      containsPersonalData: e.containsPersonalData,
+      createdAt: e.createdAt,
+    });
+  }
+}
+
+export const ProviderConnection = Connection(ProviderNode, 'Provider');
+export const DatasetConnection = Connection(DatasetNode, 'Dataset');
+
+@InputType()
+export class ProviderFilter {
+  @Field(() => [ProviderKind], { nullable: true })
+  @IsOptional()
+  @IsEnum(ProviderKind, { each: true })
+  kind?: ProviderKind[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Matches name, abbreviation, OIN or TOOI URI.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string | null;
+}
+
+const OIN_MESSAGE = 'must be an OIN: 20 characters, an 8-digit prefix, a main number and a numeric suffix';
+const TOOI_MESSAGE = 'must be a TOOI URI such as https://identifier.overheid.nl/tooi/id/zbo/zb000117';
+
+@InputType()
+export class CreateProviderInput {
+  @Field()
+  @IsString()
+  @Length(2, 200)
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  abbreviation?: string | null;
+
+  @Field(() => ProviderKind)
+  @IsEnum(ProviderKind)
+  kind: ProviderKind;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(OIN_PATTERN, { message: OIN_MESSAGE })
+  oin?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(TOOI_PATTERN, { message: TOOI_MESSAGE })
+  tooiUri?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsString()
+  parentId?: string | null;
+}
+
+@InputType()
+export class UpdateProviderInput {
+  @Field(() => ID)
+  @IsString()
+  id: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(2, 200)
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  abbreviation?: string | null;
+
+  @Field(() => ProviderKind, { nullable: true })
+  @IsOptional()
+  @IsEnum(ProviderKind)
+  kind?: ProviderKind | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(OIN_PATTERN, { message: OIN_MESSAGE })
+  oin?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(TOOI_PATTERN, { message: TOOI_MESSAGE })
+  tooiUri?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsString()
+  parentId?: string | null;
+}
+
+@InputType()
+export class RegisterDatasetInput {
+  @Field(() => ID)
+  @IsString()
+  holderId: string;
+
+  @Field()
+  @IsString()
+  @Length(2, 200)
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  code?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string | null;
+
+  @Field({ nullable: true, defaultValue: false })
+  @IsOptional()
+  @IsBoolean()
+  isBaseRegistry?: boolean;
+
+  @Field({ nullable: true, defaultValue: true })
+  @IsOptional()
+  @IsBoolean()
+  containsPersonalData?: boolean;
+}
