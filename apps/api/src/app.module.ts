@@ -12,6 +12,7 @@ import { NeedsApiModule } from '@app/needs/api';
 import { AppConfig, ConfigModule } from '@app/config';
 import { CoreModule } from '@app/core';
 import { DatabaseModule } from '@app/database';
+import { SeedModule } from '@app/database/seeds/seed.module';
 import { ProvidersApiModule } from '@app/providers/api';
 import { AuthGuard } from './graphql/auth.guard';
 import { graphqlOptions } from './graphql/graphql.config';
@@ -45,6 +46,7 @@ export class AppModule implements NestModule {
         BlockersApiModule,
         AuditApiModule,
         AnalyticsApiModule,
+        SeedModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, keysetPage, Page, PageArgs, TransactionService } from '@app/core';
+import { Actor, keysetPage, Page, PageArgs, toGlobalId, TransactionService } from '@app/core';
 import { AuditEventEntity, FieldChange } from './entities/audit-event.entity';
 
 export interface AuditRecord {
@@ -18,13 +18,36 @@ const normalise = (value: unknown): unknown => {
   return value;
 };
 
+/** Reference fields (`ownerId`) are recorded under the relation's name (`owner`) with a global ID. */
+const REFERENCES: Record<string, { field: string; type: string }> = {
+  parentId: { field: 'parent', type: 'Provider' },
+  holderId: { field: 'holder', type: 'Provider' },
+  requesterId: { field: 'requester', type: 'Provider' },
+  supplierId: { field: 'supplier', type: 'Provider' },
+  datasetId: { field: 'dataset', type: 'Dataset' },
+  reportingProviderId: { field: 'reportingProvider', type: 'Provider' },
+  ownerId: { field: 'owner', type: 'Provider' },
+  duplicateOfId: { field: 'duplicateOf', type: 'Blocker' },
+};
+
 /** Field-by-field changes between two versions of a record, for the given fields. */
-export function diff<T extends object>(before: Partial<T> | null, after: Partial<T>, fields: Array<keyof T>): FieldChange[] {
+export function diff<T extends object>(
+  before: Partial<T> | null,
+  after: Partial<T>,
+  fields: Array<keyof T>,
+): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const field of fields) {
     const from = normalise(before ? before[field] : null);
     const to = normalise(after[field]);
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ field: String(field), from, to });
+    if (JSON.stringify(from) === JSON.stringify(to)) continue;
+    const reference = REFERENCES[String(field)];
+    if (reference) {
+      const id = (value: unknown) => (value === null ? null : toGlobalId(reference.type, String(value)));
+      changes.push({ field: reference.field, from: id(from), to: id(to) });
+    } else {
+      changes.push({ field: String(field), from, to });
+    }
   }
   return changes;
 }
@@ -38,7 +61,8 @@ export class AuditService {
   constructor(private readonly tx: TransactionService) {}
 
   async record(actor: Actor | null, event: AuditRecord): Promise<void> {
-    if (!this.tx.inTransaction) throw new Error('audit events are written inside the transaction of their change');
+    if (!this.tx.inTransaction)
+      throw new Error('audit events are written inside the transaction of their change');
     await this.tx.manager.getRepository(AuditEventEntity).insert({
       actorId: actor?.userId ?? null,
       action: event.action,
@@ -56,7 +80,12 @@ export class AuditService {
       .getRepository(AuditEventEntity)
       .createQueryBuilder('e')
       .where('e.blocker_id = :blockerId', { blockerId });
-    return keysetPage(qb, args, { expr: null, type: 'bigint', idType: 'bigint', direction: 'DESC', name: 'newest' }, (e) => e);
+    return keysetPage(
+      qb,
+      args,
+      { expr: null, type: 'bigint', idType: 'bigint', direction: 'DESC', name: 'newest' },
+      (e) => e,
+    );
   }
 
   async byId(id: string): Promise<AuditEventEntity | null> {

@@ -45,7 +45,8 @@ export class AuthService {
     try {
       payload = jwt.verify(token, this.config.jwtSecret, { algorithms: ['HS256'], clockTolerance: 30 });
     } catch (error) {
-      const reason = error instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is not valid';
+      const reason =
+        error instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is not valid';
       throw new UnauthenticatedError(reason);
     }
     if (typeof payload === 'string') throw new UnauthenticatedError('the token is not valid');

@@ -8,6 +8,8 @@ export class UsersService {
   constructor(private readonly tx: TransactionService) {}
 
   async byIds(ids: readonly string[]): Promise<UserEntity[]> {
-    return ids.length === 0 ? [] : this.tx.manager.getRepository(UserEntity).find({ where: { id: In([...ids]) } });
+    return ids.length === 0
+      ? []
+      : this.tx.manager.getRepository(UserEntity).find({ where: { id: In([...ids]) } });
   }
 }

@@ -70,7 +70,8 @@ export function blockerQuery(
   qb.where(visible.sql, visible.params);
   if (filter.status?.length) qb.andWhere('b.status IN (:...status)', { status: filter.status });
   if (filter.open === true) qb.andWhere('b.status IN (:...openStatuses)', { openStatuses: OPEN_STATUS_LIST });
-  if (filter.open === false) qb.andWhere('b.status NOT IN (:...openStatuses)', { openStatuses: OPEN_STATUS_LIST });
+  if (filter.open === false)
+    qb.andWhere('b.status NOT IN (:...openStatuses)', { openStatuses: OPEN_STATUS_LIST });
   if (filter.layer?.length) qb.andWhere('b.layer IN (:...layers)', { layers: filter.layer });
   if (filter.type?.length) qb.andWhere('b.type IN (:...types)', { types: filter.type });
   if (filter.severity?.length) qb.andWhere('b.severity IN (:...severities)', { severities: filter.severity });
@@ -82,7 +83,9 @@ export function blockerQuery(
         w
           .where('b.reporting_provider_id = :fp', { fp: filter.providerId })
           .orWhere('b.owner_id = :fp')
-          .orWhere('EXISTS (SELECT 1 FROM endorsement fe WHERE fe.blocker_id = b.id AND fe.provider_id = :fp)')
+          .orWhere(
+            'EXISTS (SELECT 1 FROM endorsement fe WHERE fe.blocker_id = b.id AND fe.provider_id = :fp)',
+          )
           .orWhere(
             `EXISTS (SELECT 1 FROM blocker_need fbn JOIN data_need fn ON fn.id = fbn.need_id
                      WHERE fbn.blocker_id = b.id AND (fn.requester_id = :fp OR fn.supplier_id = :fp))`,
@@ -97,8 +100,10 @@ export function blockerQuery(
       { datasetId: filter.datasetId },
     );
   }
-  if (filter.createdAfter) qb.andWhere('b.created_at >= :createdAfter', { createdAfter: filter.createdAfter });
-  if (filter.createdBefore) qb.andWhere('b.created_at < :createdBefore', { createdBefore: filter.createdBefore });
+  if (filter.createdAfter)
+    qb.andWhere('b.created_at >= :createdAfter', { createdAfter: filter.createdAfter });
+  if (filter.createdBefore)
+    qb.andWhere('b.created_at < :createdBefore', { createdBefore: filter.createdBefore });
   if (filter.staleForDays !== undefined && filter.staleForDays !== null) {
     qb.andWhere('b.status IN (:...openStatuses)', { openStatuses: OPEN_STATUS_LIST }).andWhere(
       `b.status_changed_at <= CAST(:asOf AS timestamptz) - make_interval(days => :staleDays)`,

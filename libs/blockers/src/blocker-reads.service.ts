@@ -31,7 +31,9 @@ export class BlockerReadsService {
     after: string | null,
   ): Promise<Map<string, Page<DataNeedEntity>>> {
     const cursor = decodeCursor(after, NEED_ORDER);
-    const rows = await this.query<Record<string, unknown> & { blocker_id: string; total: string; rn: string; sort_key: string }>(
+    const rows = await this.query<
+      Record<string, unknown> & { blocker_id: string; total: string; rn: string; sort_key: string }
+    >(
       `SELECT * FROM (
          SELECT t.*, row_number() OVER (PARTITION BY t.blocker_id ORDER BY t.created_at, t.id) AS rn
          FROM (

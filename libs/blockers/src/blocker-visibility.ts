@@ -22,7 +22,11 @@ export function visibleSql(actor: Actor, alias: string): { sql: string; params: 
 }
 
 /** The same rule for raw SQL with positional parameters: `$n` is the steward's provider id. */
-export function visibleRawSql(actor: Actor, alias: string, paramIndex: number): { sql: string; param: string | null } {
+export function visibleRawSql(
+  actor: Actor,
+  alias: string,
+  paramIndex: number,
+): { sql: string; param: string | null } {
   if (seesAll(actor)) return { sql: 'TRUE', param: null };
   const provider = stewardOf(actor);
   if (!provider) return { sql: `${alias}.confidential = FALSE`, param: null };

@@ -33,22 +33,31 @@ export class BlockerWriter {
    * Apply column changes and increase the version, only if the version is still `expectedVersion`
    * (when given). Zero rows updated means someone else changed it first: CONFLICT, nothing written.
    */
-  async write(id: string, expectedVersion: number | null | undefined, set: Partial<Record<string, unknown>>): Promise<BlockerEntity> {
+  async write(
+    id: string,
+    expectedVersion: number | null | undefined,
+    set: Partial<Record<string, unknown>>,
+  ): Promise<BlockerEntity> {
     const result = await this.tx.manager
       .createQueryBuilder()
       .update(BlockerEntity)
       .set({ ...set, version: () => 'version + 1', updatedAt: () => 'now()' })
       .where('id = :id', { id })
-      .andWhere(expectedVersion === undefined || expectedVersion === null ? 'TRUE' : 'version = :expectedVersion', {
-        expectedVersion,
-      })
+      .andWhere(
+        expectedVersion === undefined || expectedVersion === null ? 'TRUE' : 'version = :expectedVersion',
+        {
+          expectedVersion,
+        },
+      )
       .execute();
     if (!result.affected) {
       const current = await this.tx.manager.getRepository(BlockerEntity).findOneBy({ id });
       if (!current) throw new NotFoundError('Blocker', id);
       throw new ConflictError(`Blocker ${id} was changed by someone else (now version ${current.version})`, {
         currentVersion: current.version,
-        fields: [{ field: 'input.expectedVersion', message: `stale; the current version is ${current.version}` }],
+        fields: [
+          { field: 'input.expectedVersion', message: `stale; the current version is ${current.version}` },
+        ],
       });
     }
     return this.tx.manager.getRepository(BlockerEntity).findOneByOrFail({ id });
@@ -57,7 +66,12 @@ export class BlockerWriter {
   /** Record the audit event in this transaction and announce the change once it commits. */
   async record(actor: Actor | null, event: AuditRecord & { blockerId: string }): Promise<void> {
     await this.audit.record(actor, event);
-    const change = { blockerId: event.blockerId, action: event.action, actorId: actor?.userId ?? null, at: new Date() };
+    const change = {
+      blockerId: event.blockerId,
+      action: event.action,
+      actorId: actor?.userId ?? null,
+      at: new Date(),
+    };
     this.tx.afterCommit(() => this.events.publish(change));
   }
 }

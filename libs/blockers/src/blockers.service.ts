@@ -18,7 +18,13 @@ import {
 } from '@app/core';
 import { DataNeedEntity, DataNeedState, NeedsService } from '@app/needs';
 import { ProviderEntity } from '@app/providers';
-import { blockerOrder, BlockerFilterValues, BlockerOrderField, blockerQuery, SortDirection } from './blocker-query';
+import {
+  blockerOrder,
+  BlockerFilterValues,
+  BlockerOrderField,
+  blockerQuery,
+  SortDirection,
+} from './blocker-query';
 import { visibleRawSql } from './blocker-visibility';
 import { BlockerWriter } from './blocker-writer';
 import { BlockerType, Effort, layerOf, Severity } from './domain/taxonomy';
@@ -93,7 +99,8 @@ const IMPACT_COLUMNS: Record<keyof ImpactValues, keyof BlockerEntity> = {
 };
 
 const SIGNIFICANT_WORD = /[\p{L}\p{N}]{4,}/gu;
-const words = (text: string): Set<string> => new Set((text.toLowerCase().match(SIGNIFICANT_WORD) ?? []).slice(0, 30));
+const words = (text: string): Set<string> =>
+  new Set((text.toLowerCase().match(SIGNIFICANT_WORD) ?? []).slice(0, 30));
 
 export interface ReportResult {
   blocker: BlockerEntity;
@@ -123,12 +130,16 @@ export class BlockersService implements OnModuleInit {
   async findVisibleByKey(actor: Actor, key: string): Promise<BlockerEntity | null> {
     const match = /^KNP-([1-9]\d{0,8})$/i.exec(key.trim());
     if (!match) return null;
-    return blockerQuery(this.tx.manager, actor).andWhere('b.number = :n', { n: Number(match[1]) }).getOne();
+    return blockerQuery(this.tx.manager, actor)
+      .andWhere('b.number = :n', { n: Number(match[1]) })
+      .getOne();
   }
 
   async visibleByIds(actor: Actor, ids: readonly string[]): Promise<BlockerEntity[]> {
     if (ids.length === 0) return [];
-    return blockerQuery(this.tx.manager, actor).andWhere('b.id IN (:...ids)', { ids: [...ids] }).getMany();
+    return blockerQuery(this.tx.manager, actor)
+      .andWhere('b.id IN (:...ids)', { ids: [...ids] })
+      .getMany();
   }
 
   async list(
@@ -140,7 +151,12 @@ export class BlockersService implements OnModuleInit {
       direction: SortDirection.DESC,
     },
   ): Promise<Page<BlockerEntity>> {
-    return keysetPage(blockerQuery(this.tx.manager, actor, filter), args, blockerOrder(order.field, order.direction), (b) => b);
+    return keysetPage(
+      blockerQuery(this.tx.manager, actor, filter),
+      args,
+      blockerOrder(order.field, order.direction),
+      (b) => b,
+    );
   }
 
   // ------------------------------------------------------------------ report and update
@@ -201,10 +217,18 @@ export class BlockersService implements OnModuleInit {
     });
   }
 
-  async update(actor: Actor, id: string, expectedVersion: number, fields: UpdateFields): Promise<BlockerEntity> {
+  async update(
+    actor: Actor,
+    id: string,
+    expectedVersion: number,
+    fields: UpdateFields,
+  ): Promise<BlockerEntity> {
     return this.tx.run(async () => {
       const before = await this.writer.lockVisible(actor, id);
-      ensure(Permissions.updateBlocker(actor, before), 'Only stewards of the reporting or owning provider, or STEERING, update a blocker');
+      ensure(
+        Permissions.updateBlocker(actor, before),
+        'Only stewards of the reporting or owning provider, or STEERING, update a blocker',
+      );
       if (fields.ownerId) await this.requireProvider(fields.ownerId, 'input.ownerId');
       const set: Partial<BlockerEntity> = {};
       const { impact, ...plain } = fields;
@@ -221,20 +245,35 @@ export class BlockersService implements OnModuleInit {
       }
       await this.writer.write(id, expectedVersion, set);
       await this.priority.recompute([id]);
-      await this.writer.record(actor, { action: 'blocker.updated', entityType: 'Blocker', entityId: id, blockerId: id, changes });
+      await this.writer.record(actor, {
+        action: 'blocker.updated',
+        entityType: 'Blocker',
+        entityId: id,
+        blockerId: id,
+        changes,
+      });
       return this.tx.manager.getRepository(BlockerEntity).findOneByOrFail({ id });
     });
   }
 
   // ------------------------------------------------------------------ affected needs
 
-  async linkNeed(actor: Actor, blockerId: string, needId: string, expectedVersion?: number | null): Promise<BlockerEntity> {
+  async linkNeed(
+    actor: Actor,
+    blockerId: string,
+    needId: string,
+    expectedVersion?: number | null,
+  ): Promise<BlockerEntity> {
     return this.tx.run(async () => {
       const blocker = await this.writer.lockVisible(actor, blockerId);
-      ensure(Permissions.updateBlocker(actor, blocker), 'Only stewards of the reporting or owning provider, or STEERING, change affected needs');
+      ensure(
+        Permissions.updateBlocker(actor, blocker),
+        'Only stewards of the reporting or owning provider, or STEERING, change affected needs',
+      );
       const [need] = await this.needs.lock([needId]);
       if (!need) throw BadUserInputError.field('input.needId', 'no data need has this ID');
-      if (need.state === DataNeedState.WITHDRAWN) throw BadUserInputError.field('input.needId', 'a withdrawn need cannot be blocked');
+      if (need.state === DataNeedState.WITHDRAWN)
+        throw BadUserInputError.field('input.needId', 'a withdrawn need cannot be blocked');
       const links = this.tx.manager.getRepository(BlockerNeedEntity);
       if (await links.existsBy({ blockerId, needId })) {
         throw BadUserInputError.field('input.needId', 'this need is already affected by the blocker');
@@ -254,17 +293,28 @@ export class BlockersService implements OnModuleInit {
     });
   }
 
-  async unlinkNeed(actor: Actor, blockerId: string, needId: string, expectedVersion?: number | null): Promise<BlockerEntity> {
+  async unlinkNeed(
+    actor: Actor,
+    blockerId: string,
+    needId: string,
+    expectedVersion?: number | null,
+  ): Promise<BlockerEntity> {
     return this.tx.run(async () => {
       const blocker = await this.writer.lockVisible(actor, blockerId);
-      ensure(Permissions.updateBlocker(actor, blocker), 'Only stewards of the reporting or owning provider, or STEERING, change affected needs');
+      ensure(
+        Permissions.updateBlocker(actor, blocker),
+        'Only stewards of the reporting or owning provider, or STEERING, change affected needs',
+      );
       await this.needs.lock([needId]);
       const links = this.tx.manager.getRepository(BlockerNeedEntity);
       if (!(await links.existsBy({ blockerId, needId }))) {
         throw BadUserInputError.field('input.needId', 'this need is not affected by the blocker');
       }
       if ((await links.countBy({ blockerId })) <= 1) {
-        throw BadUserInputError.field('input.needId', 'a blocker affects at least one need; link another first');
+        throw BadUserInputError.field(
+          'input.needId',
+          'a blocker affects at least one need; link another first',
+        );
       }
       await links.delete({ blockerId, needId });
       await this.writer.write(blockerId, expectedVersion, {});
@@ -305,7 +355,12 @@ export class BlockersService implements OnModuleInit {
       .getRepository(CommentEntity)
       .createQueryBuilder('c')
       .where('c.blocker_id = :blockerId', { blockerId });
-    return keysetPage(qb, args, { expr: 'c.created_at', type: 'timestamptz', direction: 'ASC', name: 'created' }, (c) => c);
+    return keysetPage(
+      qb,
+      args,
+      { expr: 'c.created_at', type: 'timestamptz', direction: 'ASC', name: 'created' },
+      (c) => c,
+    );
   }
 
   /** A comment whose blocker the actor can see. */
@@ -321,10 +376,20 @@ export class BlockersService implements OnModuleInit {
    * Open blockers that look like the same problem: on the same need and in the same layer, or with a
    * similar title (shared significant words, Jaccard >= 0.3). Best first; only what the actor may see.
    */
-  async possibleDuplicates(actor: Actor, blocker: BlockerEntity, needIds: string[]): Promise<BlockerEntity[]> {
+  async possibleDuplicates(
+    actor: Actor,
+    blocker: BlockerEntity,
+    needIds: string[],
+  ): Promise<BlockerEntity[]> {
     const titleWords = [...words(blocker.title)];
     const visible = visibleRawSql(actor, 'b', 6);
-    const params: unknown[] = [blocker.id, needIds, blocker.layer, OPEN_STATUSES, titleWords.join(' | ') || 'x'];
+    const params: unknown[] = [
+      blocker.id,
+      needIds,
+      blocker.layer,
+      OPEN_STATUSES,
+      titleWords.join(' | ') || 'x',
+    ];
     if (visible.param) params.push(visible.param);
     const rows: Array<{ id: string; same_need_layer: boolean }> = await this.tx.manager.query(
       `SELECT b.id,
@@ -337,7 +402,9 @@ export class BlockersService implements OnModuleInit {
       params,
     );
     if (rows.length === 0) return [];
-    const candidates = await this.tx.manager.getRepository(BlockerEntity).findBy({ id: In(rows.map((r) => r.id)) });
+    const candidates = await this.tx.manager
+      .getRepository(BlockerEntity)
+      .findBy({ id: In(rows.map((r) => r.id)) });
     const sameNeed = new Map(rows.map((r) => [r.id, r.same_need_layer]));
     const mine = new Set(titleWords);
     const scored = candidates
@@ -345,7 +412,11 @@ export class BlockersService implements OnModuleInit {
         const theirs = words(c.title);
         const shared = [...theirs].filter((w) => mine.has(w)).length;
         const jaccard = shared / Math.max(1, new Set([...mine, ...theirs]).size);
-        return { c, score: (sameNeed.get(c.id) ? 1 : 0) + jaccard, keep: sameNeed.get(c.id) || jaccard >= 0.3 };
+        return {
+          c,
+          score: (sameNeed.get(c.id) ? 1 : 0) + jaccard,
+          keep: sameNeed.get(c.id) || jaccard >= 0.3,
+        };
       })
       .filter((s) => s.keep)
       .sort((a, b) => b.score - a.score || a.c.number - b.c.number);
@@ -359,7 +430,8 @@ export class BlockersService implements OnModuleInit {
   ): Promise<string> {
     const own = stewardOf(actor);
     if (own && !seesAll(actor)) {
-      if (requested && requested !== own) throw new ForbiddenError('A steward reports for their own provider');
+      if (requested && requested !== own)
+        throw new ForbiddenError('A steward reports for their own provider');
       return own;
     }
     if (requested) {
@@ -385,11 +457,13 @@ export class BlockersService implements OnModuleInit {
 
 function impactColumns(impact: ImpactValues | null | undefined, onlyGiven = false): Partial<BlockerEntity> {
   const set: Partial<Record<keyof BlockerEntity, unknown>> = {};
-  for (const [key, column] of Object.entries(IMPACT_COLUMNS) as Array<[keyof ImpactValues, keyof BlockerEntity]>) {
+  for (const [key, column] of Object.entries(IMPACT_COLUMNS) as Array<
+    [keyof ImpactValues, keyof BlockerEntity]
+  >) {
     const value = impact?.[key];
     if (onlyGiven && value === undefined) continue;
-    set[column] = value === undefined || value === null ? null : key === 'costPerYearEur' ? String(value) : value;
+    set[column] =
+      value === undefined || value === null ? null : key === 'costPerYearEur' ? String(value) : value;
   }
   return set as Partial<BlockerEntity>;
 }
-

@@ -57,24 +57,23 @@ export class PriorityService {
     );
     if (component.length === 0) return;
     const ids = component.map((r) => r.id);
-    const [blockers, edges, links] = await Promise.all([
-      m.query(
-        `SELECT id, status, severity, people_affected_per_year, manual_hours_per_year, effort,
+    // One transaction is one connection: the queries run one after the other.
+    const blockers = (await m.query(
+      `SELECT id, status, severity, people_affected_per_year, manual_hours_per_year, effort,
                 to_char(target_date, 'YYYY-MM-DD') AS target_date, endorsement_count, priority_score
          FROM blocker WHERE id = ANY($1::uuid[])`,
-        [ids],
-      ) as Promise<BlockerRow[]>,
-      m.query(
-        `SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency
+      [ids],
+    )) as BlockerRow[];
+    const edges = (await m.query(
+      `SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency
          WHERE blocker_id = ANY($1::uuid[])`,
-        [ids],
-      ) as Promise<Array<{ blockerId: string; dependsOnId: string }>>,
-      m.query(
-        `SELECT bn.blocker_id, bn.need_id, n.annual_cases, n.requester_id, n.supplier_id
+      [ids],
+    )) as Array<{ blockerId: string; dependsOnId: string }>;
+    const links = (await m.query(
+      `SELECT bn.blocker_id, bn.need_id, n.annual_cases, n.requester_id, n.supplier_id
          FROM blocker_need bn JOIN data_need n ON n.id = bn.need_id WHERE bn.blocker_id = ANY($1::uuid[])`,
-        [ids],
-      ) as Promise<LinkRow[]>,
-    ]);
+      [ids],
+    )) as LinkRow[];
     const needIdsInPlay = [...new Set(links.map((l) => l.need_id))];
     const openOnNeeds: Array<{ need_id: string; blocker_id: string }> = needIdsInPlay.length
       ? await m.query(
@@ -90,9 +89,13 @@ export class PriorityService {
       return status !== undefined && isOpen(status);
     });
     const openByNeed = new Map<string, string[]>();
-    for (const row of openOnNeeds) (openByNeed.get(row.need_id) ?? openByNeed.set(row.need_id, []).get(row.need_id)!).push(row.blocker_id);
+    for (const row of openOnNeeds)
+      (openByNeed.get(row.need_id) ?? openByNeed.set(row.need_id, []).get(row.need_id)!).push(row.blocker_id);
     const linksByBlocker = new Map<string, LinkRow[]>();
-    for (const link of links) (linksByBlocker.get(link.blocker_id) ?? linksByBlocker.set(link.blocker_id, []).get(link.blocker_id)!).push(link);
+    for (const link of links)
+      (
+        linksByBlocker.get(link.blocker_id) ?? linksByBlocker.set(link.blocker_id, []).get(link.blocker_id)!
+      ).push(link);
 
     const today = new Date();
     const updates: Array<{ id: string; score: number; factors: unknown }> = [];

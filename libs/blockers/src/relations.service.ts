@@ -32,9 +32,13 @@ export class RelationsService {
     return this.tx.run(async () => {
       await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [DEPENDENCY_GRAPH_LOCK]);
       const blocker = await this.writer.lockVisible(actor, blockerId);
-      ensure(Permissions.updateBlocker(actor, blocker), 'Only stewards of the reporting or owning provider, or STEERING, change dependencies');
+      ensure(
+        Permissions.updateBlocker(actor, blocker),
+        'Only stewards of the reporting or owning provider, or STEERING, change dependencies',
+      );
       await this.lockOther(actor, dependsOnId);
-      if (blockerId === dependsOnId) throw BadUserInputError.field('input.dependsOnId', 'a blocker cannot depend on itself');
+      if (blockerId === dependsOnId)
+        throw BadUserInputError.field('input.dependsOnId', 'a blocker cannot depend on itself');
       const repo = this.tx.manager.getRepository(BlockerDependencyEntity);
       if (await repo.existsBy({ blockerId, dependsOnId })) {
         throw BadUserInputError.field('input.dependsOnId', 'this dependency exists already');
@@ -59,9 +63,15 @@ export class RelationsService {
     return this.tx.run(async () => {
       await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [DEPENDENCY_GRAPH_LOCK]);
       const blocker = await this.writer.lockVisible(actor, blockerId);
-      ensure(Permissions.updateBlocker(actor, blocker), 'Only stewards of the reporting or owning provider, or STEERING, change dependencies');
-      const result = await this.tx.manager.getRepository(BlockerDependencyEntity).delete({ blockerId, dependsOnId });
-      if (!result.affected) throw BadUserInputError.field('input.dependsOnId', 'this dependency does not exist');
+      ensure(
+        Permissions.updateBlocker(actor, blocker),
+        'Only stewards of the reporting or owning provider, or STEERING, change dependencies',
+      );
+      const result = await this.tx.manager
+        .getRepository(BlockerDependencyEntity)
+        .delete({ blockerId, dependsOnId });
+      if (!result.affected)
+        throw BadUserInputError.field('input.dependsOnId', 'this dependency does not exist');
       await this.writer.write(blockerId, null, {});
       await this.priority.recompute([blockerId, dependsOnId]);
       await this.writer.record(actor, {
@@ -78,7 +88,10 @@ export class RelationsService {
   async endorse(actor: Actor, blockerId: string, note: string | null): Promise<BlockerEntity> {
     return this.tx.run(async () => {
       const blocker = await this.writer.lockVisible(actor, blockerId);
-      ensure(Permissions.endorse(actor, blocker), 'A steward endorses blockers their provider did not report');
+      ensure(
+        Permissions.endorse(actor, blocker),
+        'A steward endorses blockers their provider did not report',
+      );
       const repo = this.tx.manager.getRepository(EndorsementEntity);
       const providerId = actor.providerId!;
       if (await repo.existsBy({ blockerId, providerId })) {
@@ -103,8 +116,11 @@ export class RelationsService {
       await this.writer.lockVisible(actor, blockerId);
       const providerId = actor.providerId;
       ensure(providerId !== null, 'Only a steward withdraws their provider’s endorsement');
-      const result = await this.tx.manager.getRepository(EndorsementEntity).delete({ blockerId, providerId: providerId! });
-      if (!result.affected) throw BadUserInputError.field('blockerId', 'your provider does not endorse this blocker');
+      const result = await this.tx.manager
+        .getRepository(EndorsementEntity)
+        .delete({ blockerId, providerId: providerId! });
+      if (!result.affected)
+        throw BadUserInputError.field('blockerId', 'your provider does not endorse this blocker');
       await this.writer.write(blockerId, null, { endorsementCount: () => 'endorsement_count - 1' });
       await this.priority.recompute([blockerId]);
       await this.writer.record(actor, {
@@ -122,7 +138,8 @@ export class RelationsService {
     try {
       await this.writer.lockVisible(actor, id);
     } catch (error) {
-      if (error instanceof NotFoundError) throw BadUserInputError.field('input.dependsOnId', 'no blocker has this ID');
+      if (error instanceof NotFoundError)
+        throw BadUserInputError.field('input.dependsOnId', 'no blocker has this ID');
       throw error;
     }
   }
@@ -137,7 +154,10 @@ export class RelationsService {
       [dependsOnId],
     );
     const prerequisites = new Map<string, string[]>();
-    for (const e of edges) (prerequisites.get(e.blocker_id) ?? prerequisites.set(e.blocker_id, []).get(e.blocker_id)!).push(e.depends_on_id);
+    for (const e of edges)
+      (prerequisites.get(e.blocker_id) ?? prerequisites.set(e.blocker_id, []).get(e.blocker_id)!).push(
+        e.depends_on_id,
+      );
     const cycle = cycleThrough(prerequisites, blockerId, dependsOnId);
     if (!cycle) return null;
     const numbers: Array<{ id: string; number: number }> = await this.tx.manager.query(

@@ -69,11 +69,15 @@ export class WorkflowService {
         throw BadUserInputError.field('input.resolution', 'a resolution is required to resolve a blocker');
       }
       if (rule.needs.includes('owner') && !before.ownerId) {
-        throw BadUserInputError.field('input.to', 'set an owner (the provider that must act) before work starts');
+        throw BadUserInputError.field(
+          'input.to',
+          'set an owner (the provider that must act) before work starts',
+        );
       }
       if (rule.needs.includes('prerequisitesClosed')) await this.requirePrerequisitesClosed(before.id);
       let duplicateOf: BlockerEntity | null = null;
-      if (rule.needs.includes('duplicateOf')) duplicateOf = await this.requireOriginal(actor, before, request.duplicateOfId);
+      if (rule.needs.includes('duplicateOf'))
+        duplicateOf = await this.requireOriginal(actor, before, request.duplicateOfId);
 
       const closing = isOpen(before.status) && !isOpen(request.to);
       const reopening = !isOpen(before.status) && isOpen(request.to);
@@ -109,17 +113,20 @@ export class WorkflowService {
       await this.needs.refreshStates([...touchedNeeds, ...(await this.needIdsOf([before.id]))]);
       await this.priority.recompute([before.id, ...(duplicateOf ? [duplicateOf.id] : [])], touchedNeeds);
 
-      const changes = diff(before, after, ['status', 'duplicateOfId', 'resolutionKind', 'resolutionSummary', 'resolutionReference', 'priorityRank']);
+      const changes = diff(before, after, [
+        'status',
+        'duplicateOfId',
+        'resolutionKind',
+        'resolutionSummary',
+        'resolutionReference',
+        'priorityRank',
+      ]);
       await this.writer.record(actor, {
         action: 'blocker.transitioned',
         entityType: 'Blocker',
         entityId: before.id,
         blockerId: before.id,
-        changes: changes.map((c) =>
-          c.field === 'duplicateOfId'
-            ? { field: 'duplicateOf', from: c.from && toGlobalId('Blocker', String(c.from)), to: c.to && toGlobalId('Blocker', String(c.to)) }
-            : c,
-        ),
+        changes,
         reason,
       });
       return this.tx.manager.getRepository(BlockerEntity).findOneByOrFail({ id: before.id });
@@ -185,17 +192,25 @@ export class WorkflowService {
     if (open.length > 0) throw new PrerequisiteOpenError(open.map((r) => `KNP-${r.number}`));
   }
 
-  private async requireOriginal(actor: Actor, duplicate: BlockerEntity, originalId: string | null | undefined): Promise<BlockerEntity> {
-    if (!originalId) throw BadUserInputError.field('input.duplicateOfId', 'name the open blocker this one duplicates');
-    if (originalId === duplicate.id) throw BadUserInputError.field('input.duplicateOfId', 'a blocker cannot duplicate itself');
+  private async requireOriginal(
+    actor: Actor,
+    duplicate: BlockerEntity,
+    originalId: string | null | undefined,
+  ): Promise<BlockerEntity> {
+    if (!originalId)
+      throw BadUserInputError.field('input.duplicateOfId', 'name the open blocker this one duplicates');
+    if (originalId === duplicate.id)
+      throw BadUserInputError.field('input.duplicateOfId', 'a blocker cannot duplicate itself');
     let original: BlockerEntity;
     try {
       original = await this.writer.lockVisible(actor, originalId);
     } catch (error) {
-      if (error instanceof NotFoundError) throw BadUserInputError.field('input.duplicateOfId', 'no blocker has this ID');
+      if (error instanceof NotFoundError)
+        throw BadUserInputError.field('input.duplicateOfId', 'no blocker has this ID');
       throw error;
     }
-    if (!isOpen(original.status)) throw BadUserInputError.field('input.duplicateOfId', 'the original must be open');
+    if (!isOpen(original.status))
+      throw BadUserInputError.field('input.duplicateOfId', 'the original must be open');
     return original;
   }
 
@@ -235,14 +250,21 @@ export class WorkflowService {
       changes: [
         { field: 'duplicates', from: null, to: toGlobalId('Blocker', duplicate.id) },
         { field: 'affectedNeeds', from: null, to: movedNeeds.map((r) => toGlobalId('DataNeed', r.need_id)) },
-        { field: 'endorsements', from: null, to: movedEndorsements.map((r) => toGlobalId('Provider', r.provider_id)) },
+        {
+          field: 'endorsements',
+          from: null,
+          to: movedEndorsements.map((r) => toGlobalId('Provider', r.provider_id)),
+        },
       ],
     });
   }
 
   /** A closed blocker leaves the agenda; the ranks behind it close up. */
   private async closeRankGap(rank: number): Promise<void> {
-    await this.tx.manager.query('UPDATE blocker SET priority_rank = priority_rank - 1 WHERE priority_rank > $1', [rank]);
+    await this.tx.manager.query(
+      'UPDATE blocker SET priority_rank = priority_rank - 1 WHERE priority_rank > $1',
+      [rank],
+    );
   }
 
   private async needIdsOf(blockerIds: string[]): Promise<string[]> {
@@ -253,4 +275,3 @@ export class WorkflowService {
     return rows.map((r) => r.need_id);
   }
 }
-

@@ -82,7 +82,9 @@ export class EnvironmentVariables {
   @Max(200)
   DB_POOL_SIZE = 10;
 
-  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.AUTH_JWT_SECRET !== undefined)
+  @ValidateIf(
+    (env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.AUTH_JWT_SECRET !== undefined,
+  )
   @IsString()
   @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
   AUTH_JWT_SECRET?: string;
@@ -112,7 +114,9 @@ export class ConfigError extends Error {}
 
 function describe(errors: ValidationError[]): string {
   return errors
-    .flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)))
+    .flatMap((e) =>
+      Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)),
+    )
     .join('; ');
 }
 

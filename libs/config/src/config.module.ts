@@ -8,6 +8,10 @@ export class ConfigModule {
   /** Validate the environment (or the given overrides, for tests and tools) and provide AppConfig. */
   static forRoot(overrides: Record<string, string | undefined> = {}): DynamicModule {
     const config = new AppConfig(validateEnvironment({ ...process.env, ...overrides }));
-    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
   }
 }

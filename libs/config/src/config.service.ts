@@ -1,4 +1,11 @@
-import { DEV_JWT_SECRET, EnvironmentVariables, LogLevel, NodeEnv, parseWeights, PriorityWeights } from './app-config';
+import {
+  DEV_JWT_SECRET,
+  EnvironmentVariables,
+  LogLevel,
+  NodeEnv,
+  parseWeights,
+  PriorityWeights,
+} from './app-config';
 
 /** The one validated configuration of a process. */
 export class AppConfig {

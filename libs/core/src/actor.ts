@@ -15,7 +15,8 @@ export interface Actor {
   providerId: string | null;
 }
 
-export const hasRole = (actor: Actor, ...roles: Role[]): boolean => roles.some((r) => actor.roles.includes(r));
+export const hasRole = (actor: Actor, ...roles: Role[]): boolean =>
+  roles.some((r) => actor.roles.includes(r));
 
 /** ADMIN and STEERING see everything, confidential blockers included. */
 export const seesAll = (actor: Actor): boolean => hasRole(actor, Role.ADMIN, Role.STEERING);

@@ -79,7 +79,9 @@ export class InvalidTransitionError extends DomainError {
 
 export class PrerequisiteOpenError extends DomainError {
   constructor(keys: string[]) {
-    super('PREREQUISITE_OPEN', `Resolve the prerequisites first: ${keys.join(', ')}`, { prerequisites: keys });
+    super('PREREQUISITE_OPEN', `Resolve the prerequisites first: ${keys.join(', ')}`, {
+      prerequisites: keys,
+    });
   }
 }
 

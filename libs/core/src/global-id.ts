@@ -13,7 +13,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BIGINT = /^[1-9][0-9]{0,17}$/;
 
 export function parseGlobalId(globalId: string): DecodedId | null {
-  if (typeof globalId !== 'string' || globalId.length > 200 || !/^[A-Za-z0-9_-]+$/.test(globalId)) return null;
+  if (typeof globalId !== 'string' || globalId.length > 200 || !/^[A-Za-z0-9_-]+$/.test(globalId))
+    return null;
   const raw = Buffer.from(globalId, 'base64url').toString('utf8');
   const sep = raw.indexOf(':');
   if (sep <= 0) return null;

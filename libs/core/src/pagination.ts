@@ -56,7 +56,11 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(after: string | null | undefined, signature: string, field = 'after'): Cursor | null {
+export function decodeCursor(
+  after: string | null | undefined,
+  signature: string,
+  field = 'after',
+): Cursor | null {
   if (after === undefined || after === null) return null;
   try {
     const parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as Partial<Cursor>;
@@ -106,7 +110,10 @@ export async function keysetPage<E extends ObjectLiteral, T>(
   const cursor = decodeCursor(args.after, order.name);
   const shape = KEY_SHAPES[order.type] ?? KEY_SHAPES.text;
   const idType = order.idType ?? 'uuid';
-  if (cursor && (!KEY_SHAPES[idType].test(cursor.id) || (order.expr && (cursor.k === null || !shape.test(cursor.k))))) {
+  if (
+    cursor &&
+    (!KEY_SHAPES[idType].test(cursor.id) || (order.expr && (cursor.k === null || !shape.test(cursor.k))))
+  ) {
     throw BadUserInputError.field('after', 'not a cursor of this list and order');
   }
   const asOf = cursor?.asOf ?? now.toISOString();
@@ -118,10 +125,13 @@ export async function keysetPage<E extends ObjectLiteral, T>(
   const countQb = qb.clone();
   if (cursor) {
     if (order.expr) {
-      qb.andWhere(`(${keyExpr}, ${idExpr}) ${cmp} (CAST(:cursorKey AS ${order.type}), CAST(:cursorId AS ${idType}))`, {
-        cursorKey: cursor.k,
-        cursorId: cursor.id,
-      });
+      qb.andWhere(
+        `(${keyExpr}, ${idExpr}) ${cmp} (CAST(:cursorKey AS ${order.type}), CAST(:cursorId AS ${idType}))`,
+        {
+          cursorKey: cursor.k,
+          cursorId: cursor.id,
+        },
+      );
     } else {
       qb.andWhere(`${idExpr} ${cmp} CAST(:cursorId AS ${idType})`, { cursorId: cursor.id });
     }

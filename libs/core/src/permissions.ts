@@ -25,7 +25,10 @@ export const Permissions = {
   },
 
   /** Update, link and unlink needs: stewards of the reporting or owning provider, STEERING, ADMIN. */
-  updateBlocker: (actor: Actor, blocker: { reportingProviderId: string; ownerId: string | null }): boolean => {
+  updateBlocker: (
+    actor: Actor,
+    blocker: { reportingProviderId: string; ownerId: string | null },
+  ): boolean => {
     if (hasRole(actor, Role.ADMIN, Role.STEERING)) return true;
     const own = stewardOf(actor);
     return own !== null && (own === blocker.reportingProviderId || own === blocker.ownerId);

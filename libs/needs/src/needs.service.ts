@@ -83,7 +83,8 @@ export class NeedsService {
 
   async declare(actor: Actor, fields: DeclareNeedFields): Promise<DataNeedEntity> {
     const requesterId = fields.requesterId ?? stewardOf(actor);
-    if (!requesterId) throw BadUserInputError.field('input.requesterId', 'required when you are not a steward');
+    if (!requesterId)
+      throw BadUserInputError.field('input.requesterId', 'required when you are not a steward');
     ensure(Permissions.declareNeed(actor, requesterId), "A steward declares only their own provider's needs");
     return this.tx.run(async () => {
       await this.requireProvider(requesterId, 'input.requesterId');
@@ -127,10 +128,16 @@ export class NeedsService {
       ensure(Permissions.updateNeed(actor, before), "A steward updates only their own provider's needs");
       if (fields.state !== undefined) {
         if (fields.state === DataNeedState.BLOCKED) {
-          throw BadUserInputError.field('input.state', 'BLOCKED is set by the server while an open blocker affects the need');
+          throw BadUserInputError.field(
+            'input.state',
+            'BLOCKED is set by the server while an open blocker affects the need',
+          );
         }
         if (before.state === DataNeedState.BLOCKED) {
-          throw BadUserInputError.field('input.state', 'an open blocker affects this need; it stays BLOCKED until that closes');
+          throw BadUserInputError.field(
+            'input.state',
+            'an open blocker affects this need; it stays BLOCKED until that closes',
+          );
         }
       }
       const after: DataNeedEntity = { ...before };
@@ -140,7 +147,12 @@ export class NeedsService {
       const changes = diff(before, after, AUDITED);
       if (changes.length === 0) return before;
       const saved = await this.repo.save(after);
-      await this.audit.record(actor, { action: 'need.updated', entityType: 'DataNeed', entityId: id, changes });
+      await this.audit.record(actor, {
+        action: 'need.updated',
+        entityType: 'DataNeed',
+        entityId: id,
+        changes,
+      });
       for (const listener of this.listeners) await listener([id]);
       return saved;
     });
@@ -197,7 +209,12 @@ export class NeedsService {
     if (filter.supplierId) qb.andWhere('n.supplier_id = :supplierId', { supplierId: filter.supplierId });
     if (filter.datasetId) qb.andWhere('n.dataset_id = :datasetId', { datasetId: filter.datasetId });
     if (filter.state?.length) qb.andWhere('n.state IN (:...states)', { states: filter.state });
-    return keysetPage(qb, args, { expr: 'n.created_at', type: 'timestamptz', direction: 'ASC', name: 'created' }, (n) => n);
+    return keysetPage(
+      qb,
+      args,
+      { expr: 'n.created_at', type: 'timestamptz', direction: 'ASC', name: 'created' },
+      (n) => n,
+    );
   }
 
   private async requireProvider(id: string, field: string): Promise<void> {

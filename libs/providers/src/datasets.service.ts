@@ -57,7 +57,14 @@ export class DatasetsService {
         action: 'dataset.registered',
         entityType: 'Dataset',
         entityId: saved.id,
-        changes: diff(null, saved, ['holderId', 'name', 'code', 'description', 'isBaseRegistry', 'containsPersonalData']),
+        changes: diff(null, saved, [
+          'holderId',
+          'name',
+          'code',
+          'description',
+          'isBaseRegistry',
+          'containsPersonalData',
+        ]),
       });
       return saved;
     });

@@ -41,7 +41,10 @@ export class ProvidersService {
     return this.tx.manager.getRepository(ProviderEntity);
   }
 
-  async create(actor: Actor, fields: ProviderFields & { name: string; kind: ProviderKind }): Promise<ProviderEntity> {
+  async create(
+    actor: Actor,
+    fields: ProviderFields & { name: string; kind: ProviderKind },
+  ): Promise<ProviderEntity> {
     ensure(Permissions.manageProviders(actor), 'Only an ADMIN manages providers');
     return this.tx.run(async () => {
       if (fields.parentId) await this.requireParent(fields.parentId);
@@ -79,7 +82,12 @@ export class ProvidersService {
       const changes = diff(before, after, AUDITED);
       if (changes.length === 0) return before;
       const saved = await this.repo.save(after);
-      await this.audit.record(actor, { action: 'provider.updated', entityType: 'Provider', entityId: id, changes });
+      await this.audit.record(actor, {
+        action: 'provider.updated',
+        entityType: 'Provider',
+        entityId: id,
+        changes,
+      });
       return saved;
     });
   }
@@ -110,9 +118,12 @@ export class ProvidersService {
   async findByIdentifier(identifier: string): Promise<ProviderEntity | null> {
     return this.repo
       .createQueryBuilder('p')
-      .where('p.oin = :v OR p.tooi_uri = :v OR lower(p.abbreviation) = lower(:v) OR lower(p.name) = lower(:v)', {
-        v: identifier,
-      })
+      .where(
+        'p.oin = :v OR p.tooi_uri = :v OR lower(p.abbreviation) = lower(:v) OR lower(p.name) = lower(:v)',
+        {
+          v: identifier,
+        },
+      )
       .orderBy('p.oin = :v', 'DESC')
       .limit(1)
       .getOne();
@@ -134,6 +145,7 @@ export class ProvidersService {
        ) SELECT id FROM up WHERE id = $2 LIMIT 1`,
       [parentId, id],
     );
-    if (rows.length > 0) throw BadUserInputError.field('input.parentId', 'a provider cannot be its own ancestor');
+    if (rows.length > 0)
+      throw BadUserInputError.field('input.parentId', 'a provider cannot be its own ancestor');
   }
 }

@@ -10,7 +10,10 @@ export class AuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType<string>() !== 'graphql') return true;
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_FIELD, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_FIELD, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     const { actor, authError } = contextOf(context);
     if (!actor) throw authError ?? new UnauthenticatedError();

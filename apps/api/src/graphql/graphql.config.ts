@@ -39,7 +39,13 @@ export function graphqlOptions(config: AppConfig, auth: AuthService): Omit<Apoll
     formatError: formatError(config.production),
     plugins: config.exposeQueryStats ? [queryStatsPlugin] : [],
     subscriptions: { 'graphql-ws': { path: '/graphql' } },
-    context: async ({ req, connectionParams }: { req?: Request; connectionParams?: Record<string, unknown> }): Promise<GqlContext> => {
+    context: async ({
+      req,
+      connectionParams,
+    }: {
+      req?: Request;
+      connectionParams?: Record<string, unknown>;
+    }): Promise<GqlContext> => {
       let actor: Actor | null = null;
       let authError: Error | null = null;
       // HTTP sends the token as a header; graphql-ws sends it in the connection parameters.

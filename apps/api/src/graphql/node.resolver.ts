@@ -48,7 +48,8 @@ export class NodeResolver {
         const event = await this.audit.byId(decoded.id);
         if (!event) return null;
         // An event about a blocker is visible exactly when the blocker is.
-        if (event.blockerId && !(await this.blockerLoaders.blocker(loaders, actor).load(event.blockerId))) return null;
+        if (event.blockerId && !(await this.blockerLoaders.blocker(loaders, actor).load(event.blockerId)))
+          return null;
         return AuditEventNode.from(event);
       }
       default:

@@ -21,7 +21,13 @@ const PRIMITIVES: Array<Type<unknown>> = [String, Boolean, Number, Array, Object
 export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const type = metadata.metatype;
-    if (!type || PRIMITIVES.includes(type) || value === null || value === undefined || typeof value !== 'object') {
+    if (
+      !type ||
+      PRIMITIVES.includes(type) ||
+      value === null ||
+      value === undefined ||
+      typeof value !== 'object'
+    ) {
       return value;
     }
     const instance = plainToInstance(type, value) as object;

@@ -19,7 +19,9 @@ import {
 @Resolver()
 export class AnalyticsResolver {
   @Query(() => BlockerGraph)
-  blockerGraph(@Args('input', { type: () => BlockerGraphInput, nullable: true }) _input: BlockerGraphInput | null): never {
+  blockerGraph(
+    @Args('input', { type: () => BlockerGraphInput, nullable: true }) _input: BlockerGraphInput | null,
+  ): never {
     throw new NotImplementedError('blockerGraph');
   }
 
@@ -45,7 +47,9 @@ export class AnalyticsResolver {
   }
 
   @Query(() => [ExchangeCell])
-  exchangeMatrix(@Args('openOnly', { type: () => Boolean, nullable: true, defaultValue: true }) _openOnly: boolean): never {
+  exchangeMatrix(
+    @Args('openOnly', { type: () => Boolean, nullable: true, defaultValue: true }) _openOnly: boolean,
+  ): never {
     throw new NotImplementedError('exchangeMatrix');
   }
 

@@ -42,7 +42,9 @@ export class GraphNode {
   kind: GraphNodeKind;
   @Field()
   label: string;
-  @Field(() => Float, { description: 'Open blockers touching it (providers, datasets) or priority score (blockers).' })
+  @Field(() => Float, {
+    description: 'Open blockers touching it (providers, datasets) or priority score (blockers).',
+  })
   weight: number;
 }
 
@@ -62,7 +64,10 @@ export class GraphEdge {
 
 @InputType()
 export class BlockerGraphInput {
-  @Field(() => ID, { nullable: true, description: 'Start from this provider, dataset or blocker; the whole registry when null.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Start from this provider, dataset or blocker; the whole registry when null.',
+  })
   @IsOptional()
   @IsString()
   focusId?: string | null;
@@ -116,7 +121,8 @@ export class BlockerImpact {
   @Field(() => Int, { description: 'Sum of annualCases over the affected needs.' })
   peopleAffectedPerYear: number;
   @Field(() => [DataNeedNode], {
-    description: 'Needs that would have no open blocker left if this blocker and its open prerequisites were resolved.',
+    description:
+      'Needs that would have no open blocker left if this blocker and its open prerequisites were resolved.',
   })
   unblockedIfResolved: DataNeedNode[];
   @Field(() => [BlockerNode], { description: 'Open blockers that must be resolved first, transitively.' })
@@ -140,7 +146,8 @@ export class BlockerScore {
 @ObjectType()
 export class WhatIfResult {
   @Field(() => [DataNeedNode], {
-    description: 'Needs that have no open blocker left once the given blockers (and nothing else) are resolved.',
+    description:
+      'Needs that have no open blocker left once the given blockers (and nothing else) are resolved.',
   })
   needsUnblocked: DataNeedNode[];
   @Field(() => Int)
@@ -150,7 +157,8 @@ export class WhatIfResult {
   @Field(() => [ProviderNode], { description: 'Providers none of whose needs would stay blocked.' })
   providersFullyUnblocked: ProviderNode[];
   @Field(() => [BlockerNode], {
-    description: 'Given blockers that cannot be resolved alone because an open prerequisite is not in the set.',
+    description:
+      'Given blockers that cannot be resolved alone because an open prerequisite is not in the set.',
   })
   blockedByPrerequisites: BlockerNode[];
 }
@@ -205,13 +213,18 @@ export class RegistryStats {
   byLayer: LayerCount[];
   @Field(() => [AgeBucket])
   ageing: AgeBucket[];
-  @Field(() => Float, { nullable: true, description: 'Median days from report to RESOLVED, over all resolved blockers; null when none.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Median days from report to RESOLVED, over all resolved blockers; null when none.',
+  })
   medianDaysToResolve: number | null;
   @Field(() => Int, { description: 'Open blockers without a status change for 90 days or more.' })
   stale: number;
 }
 
-@ObjectType({ description: 'What a progress report to parliament needs for a period: what went well and what is stuck.' })
+@ObjectType({
+  description: 'What a progress report to parliament needs for a period: what went well and what is stuck.',
+})
 export class ProgressReport {
   @Field()
   from: Date;
@@ -231,7 +244,9 @@ export class ProgressReport {
   newBlockers: BlockerNode[];
   @Field(() => [BlockerNode])
   resolvedBlockers: BlockerNode[];
-  @Field(() => [BlockerNode], { description: 'Open at the end of the period and without a status change for 90 days or more.' })
+  @Field(() => [BlockerNode], {
+    description: 'Open at the end of the period and without a status change for 90 days or more.',
+  })
   staleBlockers: BlockerNode[];
   @Field({ description: 'The same report as a Markdown document.' })
   markdown: string;

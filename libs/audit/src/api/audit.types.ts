@@ -22,7 +22,10 @@ export class AuditEventNode {
   id: string;
   @Field()
   at: Date;
-  @Field({ description: 'e.g. blocker.reported, blocker.transitioned, blocker.updated, need.declared, steering.decided' })
+  @Field({
+    description:
+      'e.g. blocker.reported, blocker.transitioned, blocker.updated, need.declared, steering.decided',
+  })
   action: string;
   @Field()
   entityType: string;

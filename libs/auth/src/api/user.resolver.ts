@@ -27,7 +27,10 @@ export class UserResolver {
     return UserNode.from({ id: actor.userId, ...actor });
   }
 
-  @ResolveField(() => ProviderNode, { nullable: true, description: 'The provider a STEWARD acts for; null for other roles.' })
+  @ResolveField(() => ProviderNode, {
+    nullable: true,
+    description: 'The provider a STEWARD acts for; null for other roles.',
+  })
   async provider(@Parent() user: UserNode, @Loaders() loaders: LoaderRegistry) {
     return user.providerId ? this.providers.provider(loaders).load(user.providerId) : null;
   }

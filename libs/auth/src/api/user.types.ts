@@ -7,9 +7,16 @@ registerEnumType(Role, {
   name: 'Role',
   valuesMap: {
     ADMIN: { description: 'Manages providers, users and configuration; may do everything.' },
-    STEERING: { description: "Member of the network's steering group: triages, prioritises, escalates, decides." },
-    STEWARD: { description: 'Data steward of one provider: declares its data needs, reports and follows blockers.' },
-    ANALYST: { description: 'Reads everything that is not confidential, runs graph and report queries; changes nothing.' },
+    STEERING: {
+      description: "Member of the network's steering group: triages, prioritises, escalates, decides.",
+    },
+    STEWARD: {
+      description: 'Data steward of one provider: declares its data needs, reports and follows blockers.',
+    },
+    ANALYST: {
+      description:
+        'Reads everything that is not confidential, runs graph and report queries; changes nothing.',
+    },
   },
 });
 

@@ -19,7 +19,10 @@ export class BlockerEventNode {
 }
 
 /** A queue that turns pushed values into an async iterator, bounded so a slow client cannot grow it forever. */
-function channel<T>(subscribe: (push: (value: T) => void) => () => void, limit = 1000): AsyncIterableIterator<T> {
+function channel<T>(
+  subscribe: (push: (value: T) => void) => () => void,
+  limit = 1000,
+): AsyncIterableIterator<T> {
   const queue: T[] = [];
   let waiting: ((result: IteratorResult<T>) => void) | null = null;
   let done = false;
@@ -61,7 +64,8 @@ export class BlockerEventsResolver {
   ) {}
 
   @Subscription(() => BlockerEventNode, {
-    description: "Changes to blockers the subscriber may see; providerId narrows to those touching that provider.",
+    description:
+      'Changes to blockers the subscriber may see; providerId narrows to those touching that provider.',
     resolve: (payload: BlockerEventNode) => payload,
   })
   blockerEvents(
@@ -80,7 +84,11 @@ export class BlockerEventsResolver {
   }
 
   /** The event as this subscriber may see it, or null when the blocker is hidden from them or out of scope. */
-  private async forSubscriber(actor: Actor, change: BlockerChange, providerId: string | null): Promise<BlockerEventNode | null> {
+  private async forSubscriber(
+    actor: Actor,
+    change: BlockerChange,
+    providerId: string | null,
+  ): Promise<BlockerEventNode | null> {
     const qb = blockerQuery(this.tx.manager, actor, providerId ? { providerId } : {}).andWhere('b.id = :id', {
       id: change.blockerId,
     });
@@ -99,4 +107,3 @@ export class BlockerEventsResolver {
     return event.actorId ? this.users.user(loaders).load(event.actorId) : null;
   }
 }
-

@@ -16,7 +16,9 @@ export class NeedBlockersResolver {
     private readonly reads: BlockerReadsService,
   ) {}
 
-  @ResolveField(() => [BlockerNode], { description: 'Blockers that affect this need; open: true gives only open ones.' })
+  @ResolveField(() => [BlockerNode], {
+    description: 'Blockers that affect this need; open: true gives only open ones.',
+  })
   async blockers(
     @Parent() need: DataNeedNode,
     @CurrentActor() actor: Actor,
@@ -25,7 +27,9 @@ export class NeedBlockersResolver {
   ) {
     const openOnly = open === true;
     return this.loaders
-      .related(loaders, actor, `needBlockers:${openOnly}`, (ids) => this.reads.blockersOfNeeds(actor, ids, openOnly))
+      .related(loaders, actor, `needBlockers:${openOnly}`, (ids) =>
+        this.reads.blockersOfNeeds(actor, ids, openOnly),
+      )
       .load(need.localId)
       .then((list) => (open === false ? list.filter((b) => !b.open) : list));
   }
@@ -36,7 +40,8 @@ export class ProviderBlockersResolver {
   constructor(private readonly loaders: BlockerLoaders) {}
 
   @ResolveField(() => Int, {
-    description: 'Open blockers that affect a need of this provider, as requester or supplier, or that it owns.',
+    description:
+      'Open blockers that affect a need of this provider, as requester or supplier, or that it owns.',
   })
   async openBlockerCount(@Parent() provider: ProviderNode, @Loaders() loaders: LoaderRegistry) {
     return this.loaders.openBlockerCount(loaders).load(provider.localId);

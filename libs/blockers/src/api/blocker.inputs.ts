@@ -18,7 +18,14 @@ import {
 } from 'class-validator';
 import { DateScalar } from '@app/core/graphql';
 import { BlockerOrderField, SortDirection } from '../blocker-query';
-import { BlockerLayer, BlockerType, Effort, PriorityLevel, ResolutionKind, Severity } from '../domain/taxonomy';
+import {
+  BlockerLayer,
+  BlockerType,
+  Effort,
+  PriorityLevel,
+  ResolutionKind,
+  Severity,
+} from '../domain/taxonomy';
 import { BlockerStatus } from '../domain/workflow';
 
 const MAX_FIGURE = 2_000_000_000;
@@ -50,7 +57,10 @@ export class BlockerFilter {
   @IsEnum(Severity, { each: true })
   severity?: Severity[] | null;
 
-  @Field(() => ID, { nullable: true, description: 'Reporting, owning, endorsing or affected (as requester or supplier).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Reporting, owning, endorsing or affected (as requester or supplier).',
+  })
   @IsOptional()
   @IsString()
   providerId?: string | null;
@@ -72,7 +82,8 @@ export class BlockerFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Full-text search over key, title, description and legal reference, Dutch and English stemming.',
+    description:
+      'Full-text search over key, title, description and legal reference, Dutch and English stemming.',
   })
   @IsOptional()
   @IsString()
@@ -89,7 +100,10 @@ export class BlockerFilter {
   @IsDate()
   createdBefore?: Date | null;
 
-  @Field(() => Int, { nullable: true, description: 'Open and without a status change for at least this many days.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Open and without a status change for at least this many days.',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -23,12 +23,21 @@ export class BlockerLoaders {
     return loaders.get('blocker', async (ids: readonly string[]) => {
       const now = Date.now();
       const rows = await this.blockers.visibleByIds(actor, ids);
-      return byKeys(ids, rows.map((b) => BlockerNode.from(b, now)), (b) => b.localId);
+      return byKeys(
+        ids,
+        rows.map((b) => BlockerNode.from(b, now)),
+        (b) => b.localId,
+      );
     });
   }
 
   /** Related blockers (dependsOn, dependents, duplicates, a need's blockers), invisible ones left out. */
-  related(loaders: LoaderRegistry, actor: Actor, name: string, source: PairSource): DataLoader<string, BlockerNode[]> {
+  related(
+    loaders: LoaderRegistry,
+    actor: Actor,
+    name: string,
+    source: PairSource,
+  ): DataLoader<string, BlockerNode[]> {
     return loaders.get(`related:${name}`, async (ids: readonly string[]) => {
       const pairs = await source(ids);
       const targets = await this.blocker(loaders, actor).loadMany(pairs.map((p) => p.to));
@@ -39,7 +48,11 @@ export class BlockerLoaders {
     });
   }
 
-  affectedNeeds(loaders: LoaderRegistry, first: number, after: string | null): DataLoader<string, Page<DataNeedEntity>> {
+  affectedNeeds(
+    loaders: LoaderRegistry,
+    first: number,
+    after: string | null,
+  ): DataLoader<string, Page<DataNeedEntity>> {
     return loaders.get(`affectedNeeds:${first}:${after ?? ''}`, async (ids: readonly string[]) => {
       const pages = await this.reads.affectedNeedPages(ids, first, after);
       return ids.map((id) => pages.get(id)!);
@@ -48,7 +61,9 @@ export class BlockerLoaders {
 
   affectedProviderIds(loaders: LoaderRegistry): DataLoader<string, string[]> {
     return loaders.get('affectedProviders', async (ids: readonly string[]) =>
-      groupByKeys(ids, await this.reads.affectedProviders(ids), (p) => p.from).map((list) => list.map((p) => p.to)),
+      groupByKeys(ids, await this.reads.affectedProviders(ids), (p) => p.from).map((list) =>
+        list.map((p) => p.to),
+      ),
     );
   }
 

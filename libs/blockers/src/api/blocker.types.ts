@@ -2,7 +2,14 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/gra
 import { toGlobalId } from '@app/core';
 import { Connection, DateScalar, NodeInterface } from '@app/core/graphql';
 import { BlockerOrderField, SortDirection } from '../blocker-query';
-import { BlockerLayer, BlockerType, Effort, PriorityLevel, ResolutionKind, Severity } from '../domain/taxonomy';
+import {
+  BlockerLayer,
+  BlockerType,
+  Effort,
+  PriorityLevel,
+  ResolutionKind,
+  Severity,
+} from '../domain/taxonomy';
 import { BlockerStatus, isOpen } from '../domain/workflow';
 import { BlockerEntity } from '../entities/blocker.entity';
 import { CommentEntity, EndorsementEntity } from '../entities/links.entity';
@@ -21,7 +28,9 @@ registerEnumType(BlockerStatus, {
   name: 'BlockerStatus',
   description:
     'Open: REPORTED, TRIAGED, PRIORITISED, IN_PROGRESS, ESCALATED. Closed: RESOLVED, REJECTED, DUPLICATE, WITHDRAWN.',
-  valuesMap: { ESCALATED: { description: 'Needs a decision above the network: a law, a minister, parliament.' } },
+  valuesMap: {
+    ESCALATED: { description: 'Needs a decision above the network: a law, a minister, parliament.' },
+  },
 });
 registerEnumType(ResolutionKind, { name: 'ResolutionKind' });
 registerEnumType(Effort, { name: 'Effort' });
@@ -41,7 +50,9 @@ export class ImpactNode {
   costPerYearEur: number | null;
 }
 
-@ObjectType('PriorityFactor', { description: 'One term of the computed priority score, so that every score can be explained.' })
+@ObjectType('PriorityFactor', {
+  description: 'One term of the computed priority score, so that every score can be explained.',
+})
 export class PriorityFactorNode {
   @Field()
   name: string;
@@ -80,7 +91,8 @@ export class ResolutionNode {
   summary: string;
   @Field(() => String, {
     nullable: true,
-    description: 'Where the fix can be found: a Staatscourant or Kamerstuk number, an agreement, a contract id, a URL.',
+    description:
+      'Where the fix can be found: a Staatscourant or Kamerstuk number, an agreement, a contract id, a URL.',
   })
   reference: string | null;
   @Field()
@@ -150,7 +162,9 @@ export class BlockerNode {
   type: BlockerType;
   @Field(() => BlockerLayer)
   layer: BlockerLayer;
-  @Field({ description: 'True when it rests on a cautious reading of the rules rather than on a binding rule.' })
+  @Field({
+    description: 'True when it rests on a cautious reading of the rules rather than on a binding rule.',
+  })
   perceived: boolean;
   @Field(() => String, { nullable: true, description: "The article it rests on, e.g. 'AWR art. 67'." })
   legalReference: string | null;
@@ -161,7 +175,8 @@ export class BlockerNode {
   @Field()
   open: boolean;
   @Field({
-    description: 'Visible only to ADMIN, STEERING and stewards of the reporting, owning or affected providers.',
+    description:
+      'Visible only to ADMIN, STEERING and stewards of the reporting, owning or affected providers.',
   })
   confidential: boolean;
   @Field(() => ImpactNode)
@@ -174,7 +189,9 @@ export class BlockerNode {
   priority: PriorityNode;
   @Field(() => ResolutionNode, { nullable: true })
   resolution: ResolutionNode | null;
-  @Field(() => Int, { description: 'Increases with every change; mutations that change a blocker take it as expectedVersion.' })
+  @Field(() => Int, {
+    description: 'Increases with every change; mutations that change a blocker take it as expectedVersion.',
+  })
   version: number;
   @Field(() => Int)
   daysOpen: number;
@@ -225,7 +242,12 @@ export class BlockerNode {
       },
       resolution:
         e.resolutionKind && e.resolutionSummary && e.resolvedAt
-          ? { kind: e.resolutionKind, summary: e.resolutionSummary, reference: e.resolutionReference, resolvedAt: e.resolvedAt }
+          ? {
+              kind: e.resolutionKind,
+              summary: e.resolutionSummary,
+              reference: e.resolutionReference,
+              resolvedAt: e.resolvedAt,
+            }
           : null,
       version: e.version,
       daysOpen: Math.max(0, Math.floor((end - e.createdAt.getTime()) / DAY_MS)),
@@ -244,7 +266,8 @@ export class ReportBlockerPayload {
   @Field(() => BlockerNode)
   blocker: BlockerNode;
   @Field(() => [BlockerNode], {
-    description: 'Open blockers that look like the same problem (same need and layer, or similar text), best first.',
+    description:
+      'Open blockers that look like the same problem (same need and layer, or similar text), best first.',
   })
   possibleDuplicates: BlockerNode[];
 }

@@ -61,7 +61,10 @@ export class BlockersResolver {
     @Args('filter', { type: () => BlockerFilter, nullable: true }) filter: BlockerFilter | null,
     @Args('orderBy', { type: () => BlockerOrder, nullable: true }) orderBy: BlockerOrder | null,
   ) {
-    if (filter?.search) throw new BadUserInputError([{ field: 'filter.search', message: 'full-text search is not available yet' }]);
+    if (filter?.search)
+      throw new BadUserInputError([
+        { field: 'filter.search', message: 'full-text search is not available yet' },
+      ]);
     const now = Date.now();
     const page = await this.blockers.list(
       actor,
@@ -77,7 +80,10 @@ export class BlockersResolver {
     return toConnection(toPage(page, (b) => BlockerNode.from(b, now)));
   }
 
-  @Query(() => BlockerNode, { nullable: true, description: 'By id or by key (KNP-12); exactly one of the two.' })
+  @Query(() => BlockerNode, {
+    nullable: true,
+    description: 'By id or by key (KNP-12); exactly one of the two.',
+  })
   async blocker(
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID, nullable: true }) id: string | null,
@@ -101,18 +107,25 @@ export class BlockersResolver {
   async reportBlocker(@CurrentActor() actor: Actor, @Args('input') input: ReportBlockerInput) {
     const result = await this.blockers.report(actor, {
       ...input,
-      affectedNeedIds: input.affectedNeedIds.map((id, i) => fromGlobalId(id, 'DataNeed', `input.affectedNeedIds.${i}`)),
+      affectedNeedIds: input.affectedNeedIds.map((id, i) =>
+        fromGlobalId(id, 'DataNeed', `input.affectedNeedIds.${i}`),
+      ),
       ownerId: optionalId(input.ownerId, 'Provider', 'input.ownerId'),
       reportingProviderId: optionalId(input.reportingProviderId, 'Provider', 'input.reportingProviderId'),
     });
-    return { blocker: BlockerNode.from(result.blocker), possibleDuplicates: result.possibleDuplicates.map((b) => BlockerNode.from(b)) };
+    return {
+      blocker: BlockerNode.from(result.blocker),
+      possibleDuplicates: result.possibleDuplicates.map((b) => BlockerNode.from(b)),
+    };
   }
 
   @Mutation(() => BlockerNode)
   async updateBlocker(@CurrentActor() actor: Actor, @Args('input') input: UpdateBlockerInput) {
     const { id, expectedVersion, ...rest } = input;
     const fields = Object.fromEntries(
-      Object.entries(rest).filter(([key, value]) => value !== undefined && (value !== null || NULLABLE_UPDATES.has(key))),
+      Object.entries(rest).filter(
+        ([key, value]) => value !== undefined && (value !== null || NULLABLE_UPDATES.has(key)),
+      ),
     );
     if ('ownerId' in fields) fields.ownerId = optionalId(input.ownerId, 'Provider', 'input.ownerId') ?? null;
     const saved = await this.blockers.update(actor, blockerId(id, 'input.id'), expectedVersion, fields);
@@ -171,9 +184,15 @@ export class BlockersResolver {
     return BlockerNode.from(saved);
   }
 
-  @Mutation(() => BlockerNode, { description: 'One endorsement per provider; not by the reporting provider.' })
+  @Mutation(() => BlockerNode, {
+    description: 'One endorsement per provider; not by the reporting provider.',
+  })
   async endorseBlocker(@CurrentActor() actor: Actor, @Args('input') input: EndorseBlockerInput) {
-    const saved = await this.relations.endorse(actor, blockerId(input.blockerId, 'input.blockerId'), input.note ?? null);
+    const saved = await this.relations.endorse(
+      actor,
+      blockerId(input.blockerId, 'input.blockerId'),
+      input.note ?? null,
+    );
     return BlockerNode.from(saved);
   }
 
@@ -184,19 +203,28 @@ export class BlockersResolver {
 
   @Mutation(() => CommentNode)
   async addComment(@CurrentActor() actor: Actor, @Args('input') input: AddCommentInput) {
-    return CommentNode.from(await this.blockers.addComment(actor, blockerId(input.blockerId, 'input.blockerId'), input.body));
+    return CommentNode.from(
+      await this.blockers.addComment(actor, blockerId(input.blockerId, 'input.blockerId'), input.body),
+    );
   }
 
   @Mutation(() => BlockerNode)
   async recordSteeringDecision(@CurrentActor() actor: Actor, @Args('input') input: SteeringDecisionInput) {
-    const saved = await this.workflow.decide(actor, { ...input, blockerId: blockerId(input.blockerId, 'input.blockerId') });
+    const saved = await this.workflow.decide(actor, {
+      ...input,
+      blockerId: blockerId(input.blockerId, 'input.blockerId'),
+    });
     return BlockerNode.from(saved);
   }
 
   // ---------------------------------------------------------------- fields
 
   @ResolveField(() => [BlockerStatus], { description: 'Statuses the viewer may move it to now.' })
-  async availableTransitions(@Parent() b: BlockerNode, @CurrentActor() actor: Actor, @Loaders() loaders: LoaderRegistry) {
+  async availableTransitions(
+    @Parent() b: BlockerNode,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: LoaderRegistry,
+  ) {
     const blocked = await this.loaders.hasOpenPrerequisite(loaders).load(b.localId);
     return availableTransitions(actor, b.entity, blocked);
   }
@@ -233,7 +261,9 @@ export class BlockersResolver {
   async affectedProviders(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
     const ids = await this.loaders.affectedProviderIds(loaders).load(b.localId);
     const providers = await this.providers.provider(loaders).loadMany(ids);
-    return providers.filter((p): p is ProviderNode => p instanceof ProviderNode).sort((x, y) => x.name.localeCompare(y.name));
+    return providers
+      .filter((p): p is ProviderNode => p instanceof ProviderNode)
+      .sort((x, y) => x.name.localeCompare(y.name));
   }
 
   @ResolveField(() => [EndorsementNode])
@@ -242,23 +272,45 @@ export class BlockersResolver {
   }
 
   @ResolveField(() => [BlockerNode], { description: 'Blockers that must be resolved before this one.' })
-  async dependsOn(@Parent() b: BlockerNode, @CurrentActor() actor: Actor, @Loaders() loaders: LoaderRegistry) {
-    return this.loaders.related(loaders, actor, 'dependsOn', (ids) => this.reads.prerequisites(ids)).load(b.localId);
+  async dependsOn(
+    @Parent() b: BlockerNode,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: LoaderRegistry,
+  ) {
+    return this.loaders
+      .related(loaders, actor, 'dependsOn', (ids) => this.reads.prerequisites(ids))
+      .load(b.localId);
   }
 
   @ResolveField(() => [BlockerNode], { description: 'Blockers that wait for this one.' })
-  async dependents(@Parent() b: BlockerNode, @CurrentActor() actor: Actor, @Loaders() loaders: LoaderRegistry) {
-    return this.loaders.related(loaders, actor, 'dependents', (ids) => this.reads.dependents(ids)).load(b.localId);
+  async dependents(
+    @Parent() b: BlockerNode,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: LoaderRegistry,
+  ) {
+    return this.loaders
+      .related(loaders, actor, 'dependents', (ids) => this.reads.dependents(ids))
+      .load(b.localId);
   }
 
   @ResolveField(() => BlockerNode, { nullable: true })
-  async duplicateOf(@Parent() b: BlockerNode, @CurrentActor() actor: Actor, @Loaders() loaders: LoaderRegistry) {
+  async duplicateOf(
+    @Parent() b: BlockerNode,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: LoaderRegistry,
+  ) {
     return b.entity.duplicateOfId ? this.loaders.blocker(loaders, actor).load(b.entity.duplicateOfId) : null;
   }
 
   @ResolveField(() => [BlockerNode])
-  async duplicates(@Parent() b: BlockerNode, @CurrentActor() actor: Actor, @Loaders() loaders: LoaderRegistry) {
-    return this.loaders.related(loaders, actor, 'duplicates', (ids) => this.reads.duplicates(ids)).load(b.localId);
+  async duplicates(
+    @Parent() b: BlockerNode,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: LoaderRegistry,
+  ) {
+    return this.loaders
+      .related(loaders, actor, 'duplicates', (ids) => this.reads.duplicates(ids))
+      .load(b.localId);
   }
 
   @ResolveField(() => CommentConnection)
@@ -268,7 +320,9 @@ export class BlockersResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return toConnection(toPage(await this.blockers.comments(actor, b.localId, { first, after }), CommentNode.from));
+    return toConnection(
+      toPage(await this.blockers.comments(actor, b.localId, { first, after }), CommentNode.from),
+    );
   }
 
   @ResolveField(() => AuditEventConnection)

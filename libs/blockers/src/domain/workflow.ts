@@ -47,10 +47,25 @@ const S = BlockerStatus;
 export const TRANSITIONS: readonly TransitionRule[] = [
   { from: [S.REPORTED], to: S.TRIAGED, movers: ['STEERING'], needs: [] },
   { from: [S.REPORTED, S.TRIAGED], to: S.REJECTED, movers: ['STEERING'], needs: ['reason'] },
-  { from: [S.REPORTED, S.TRIAGED, S.PRIORITISED], to: S.DUPLICATE, movers: ['STEERING'], needs: ['duplicateOf'] },
-  { from: [S.REPORTED, S.TRIAGED], to: S.WITHDRAWN, movers: ['REPORTING_STEWARD', 'STEERING'], needs: ['reason'] },
+  {
+    from: [S.REPORTED, S.TRIAGED, S.PRIORITISED],
+    to: S.DUPLICATE,
+    movers: ['STEERING'],
+    needs: ['duplicateOf'],
+  },
+  {
+    from: [S.REPORTED, S.TRIAGED],
+    to: S.WITHDRAWN,
+    movers: ['REPORTING_STEWARD', 'STEERING'],
+    needs: ['reason'],
+  },
   { from: [S.TRIAGED], to: S.PRIORITISED, movers: ['STEERING'], needs: [] },
-  { from: [S.PRIORITISED, S.ESCALATED], to: S.IN_PROGRESS, movers: ['OWNER_STEWARD', 'STEERING'], needs: ['owner'] },
+  {
+    from: [S.PRIORITISED, S.ESCALATED],
+    to: S.IN_PROGRESS,
+    movers: ['OWNER_STEWARD', 'STEERING'],
+    needs: ['owner'],
+  },
   { from: [S.PRIORITISED, S.IN_PROGRESS], to: S.ESCALATED, movers: ['STEERING'], needs: ['reason'] },
   { from: [S.IN_PROGRESS, S.ESCALATED], to: S.PRIORITISED, movers: ['STEERING'], needs: [] },
   {
@@ -99,7 +114,11 @@ export interface TransitionCheck {
 }
 
 /** Table first, then permission: a move the table lacks is INVALID_TRANSITION whoever asks. */
-export function checkTransition(viewer: WorkflowViewer, blocker: WorkflowBlocker, to: BlockerStatus): TransitionCheck {
+export function checkTransition(
+  viewer: WorkflowViewer,
+  blocker: WorkflowBlocker,
+  to: BlockerStatus,
+): TransitionCheck {
   const rule = ruleFor(blocker.status, to);
   if (!rule) return { error: 'INVALID_TRANSITION' };
   if (!mayMove(rule, viewer, blocker)) return { error: 'FORBIDDEN' };
@@ -123,4 +142,29 @@ export function availableTransitions(
       !(rule.needs.includes('owner') && !blocker.ownerId) &&
       !(rule.needs.includes('prerequisitesClosed') && hasOpenPrerequisite),
   ).map((rule) => rule.to);
+}
+
+/**
+ * The shortest sequence of moves in the table from one status to another (earlier rows first when
+ * paths tie), e.g. to bring imported or demo blockers to their recorded status through real moves.
+ */
+export function pathBetween(from: BlockerStatus, to: BlockerStatus): BlockerStatus[] | null {
+  const cameFrom = new Map<BlockerStatus, BlockerStatus | null>([[from, null]]);
+  const queue: BlockerStatus[] = [from];
+  for (let i = 0; i < queue.length; i++) {
+    const at = queue[i];
+    if (at === to) {
+      const path: BlockerStatus[] = [];
+      for (let s: BlockerStatus | null = at; s !== null && s !== from; s = cameFrom.get(s) ?? null)
+        path.unshift(s);
+      return path;
+    }
+    for (const rule of TRANSITIONS) {
+      if (rule.from.includes(at) && !cameFrom.has(rule.to)) {
+        cameFrom.set(rule.to, at);
+        queue.push(rule.to);
+      }
+    }
+  }
+  return null;
 }

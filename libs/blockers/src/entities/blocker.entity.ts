@@ -13,7 +13,14 @@ import {
 } from 'typeorm';
 import { UserEntity } from '@app/auth/entities/user.entity';
 import { ProviderEntity } from '@app/providers/entities/provider.entity';
-import { BlockerLayer, BlockerType, Effort, PriorityLevel, ResolutionKind, Severity } from '../domain/taxonomy';
+import {
+  BlockerLayer,
+  BlockerType,
+  Effort,
+  PriorityLevel,
+  ResolutionKind,
+  Severity,
+} from '../domain/taxonomy';
 import { BlockerStatus } from '../domain/workflow';
 
 export interface StoredFactor {
@@ -116,7 +123,13 @@ export class BlockerEntity {
   @Column({ name: 'priority_factors', type: 'jsonb', default: () => "'[]'" })
   priorityFactors: StoredFactor[];
 
-  @Column({ name: 'priority_level', type: 'enum', enum: PriorityLevel, enumName: 'priority_level', nullable: true })
+  @Column({
+    name: 'priority_level',
+    type: 'enum',
+    enum: PriorityLevel,
+    enumName: 'priority_level',
+    nullable: true,
+  })
   priorityLevel: PriorityLevel | null;
 
   @Column({ name: 'priority_rank', type: 'int', nullable: true })
@@ -128,7 +141,13 @@ export class BlockerEntity {
   @Column({ name: 'priority_decided_at', type: 'timestamptz', nullable: true })
   priorityDecidedAt: Date | null;
 
-  @Column({ name: 'resolution_kind', type: 'enum', enum: ResolutionKind, enumName: 'resolution_kind', nullable: true })
+  @Column({
+    name: 'resolution_kind',
+    type: 'enum',
+    enum: ResolutionKind,
+    enumName: 'resolution_kind',
+    nullable: true,
+  })
   resolutionKind: ResolutionKind | null;
 
   @Column({ name: 'resolution_summary', type: 'text', nullable: true })

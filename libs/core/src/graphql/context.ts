@@ -8,7 +8,10 @@ import { UnauthenticatedError } from '../errors';
 export class LoaderRegistry {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 
-  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>): DataLoader<K, V> {
+  get<K, V>(
+    name: string,
+    batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>,
+  ): DataLoader<K, V> {
     let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
     if (!loader) {
       loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000 });
@@ -31,7 +34,8 @@ export interface GqlContext {
   idempotencyKey?: string;
 }
 
-export const contextOf = (ctx: ExecutionContext): GqlContext => GqlExecutionContext.create(ctx).getContext<GqlContext>();
+export const contextOf = (ctx: ExecutionContext): GqlContext =>
+  GqlExecutionContext.create(ctx).getContext<GqlContext>();
 
 /** The authenticated actor; the auth guard has already refused requests without one. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {

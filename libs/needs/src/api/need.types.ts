@@ -1,5 +1,16 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, IsEnum, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsEnum,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { toGlobalId } from '@app/core';
 import { Connection, NodeInterface } from '@app/core/graphql';
 import { DataNeedEntity, DataNeedState } from '../entities/data-need.entity';
@@ -8,7 +19,9 @@ registerEnumType(DataNeedState, {
   name: 'DataNeedState',
   valuesMap: {
     REQUESTED: { description: 'Declared; no open blocker; the exchange does not run yet.' },
-    BLOCKED: { description: 'At least one open blocker affects it. Kept by the server, never set by a client.' },
+    BLOCKED: {
+      description: 'At least one open blocker affects it. Kept by the server, never set by a client.',
+    },
     FLOWING: { description: 'The exchange works (confirmed by a steward of the requester).' },
   },
 });
@@ -25,7 +38,10 @@ export class DataNeedNode {
   service: string | null;
   @Field(() => String, { nullable: true, description: "Legal basis as cited, e.g. 'Wet SUWI art. 54'." })
   legalBasis: string | null;
-  @Field(() => Int, { nullable: true, description: 'People or businesses served per year through this exchange.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'People or businesses served per year through this exchange.',
+  })
   annualCases: number | null;
   @Field(() => DataNeedState)
   state: DataNeedState;

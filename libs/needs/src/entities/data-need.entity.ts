@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { UserEntity } from '@app/auth/entities/user.entity';
 import { DatasetEntity } from '@app/providers/entities/dataset.entity';
 import { ProviderEntity } from '@app/providers/entities/provider.entity';
@@ -55,7 +64,12 @@ export class DataNeedEntity {
   @Column({ name: 'annual_cases', type: 'int', nullable: true })
   annualCases: number | null;
 
-  @Column({ type: 'enum', enum: DataNeedState, enumName: 'data_need_state', default: DataNeedState.REQUESTED })
+  @Column({
+    type: 'enum',
+    enum: DataNeedState,
+    enumName: 'data_need_state',
+    default: DataNeedState.REQUESTED,
+  })
   state: DataNeedState;
 
   @Column({ name: 'created_by_id', type: 'uuid', nullable: true })

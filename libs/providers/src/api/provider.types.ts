@@ -9,7 +9,9 @@ import { ProviderEntity, ProviderKind } from '../entities/provider.entity';
 registerEnumType(ProviderKind, {
   name: 'ProviderKind',
   valuesMap: {
-    EXECUTIVE_AGENCY: { description: 'ZBO, agency or other national executive organisation (UWV, SVB, DUO, RDW, ...).' },
+    EXECUTIVE_AGENCY: {
+      description: 'ZBO, agency or other national executive organisation (UWV, SVB, DUO, RDW, ...).',
+    },
     CHAIN_ORGANISATION: {
       description: 'Organisation that runs a chain or exchange facility (Inlichtingenbureau, BKWI, ...).',
     },
@@ -28,7 +30,8 @@ export class ProviderNode {
   kind: ProviderKind;
   @Field(() => String, {
     nullable: true,
-    description: 'Organisatie-identificatienummer: exactly 20 characters, digits except in the main number; unique when set.',
+    description:
+      'Organisatie-identificatienummer: exactly 20 characters, digits except in the main number; unique when set.',
   })
   oin: string | null;
   @Field(() => String, {
@@ -68,7 +71,10 @@ export class DatasetNode {
   id: string;
   @Field()
   name: string;
-  @Field(() => String, { nullable: true, description: 'Short code, unique per holder, e.g. BRP, BRI, POLIS.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Short code, unique per holder, e.g. BRP, BRI, POLIS.',
+  })
   code: string | null;
   @Field(() => String, { nullable: true })
   description: string | null;

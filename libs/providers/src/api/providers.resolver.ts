@@ -31,7 +31,9 @@ export class ProvidersResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('filter', { type: () => ProviderFilter, nullable: true }) filter: ProviderFilter | null,
   ) {
-    return toConnection(toPage(await this.providerService.list({ first, after }, filter ?? {}), ProviderNode.from));
+    return toConnection(
+      toPage(await this.providerService.list({ first, after }, filter ?? {}), ProviderNode.from),
+    );
   }
 
   @Query(() => ProviderNode, { nullable: true })
