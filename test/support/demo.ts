@@ -1,5 +1,5 @@
 /** Look-ups in the demo data (the reference data the server loads on an empty database). */
-import referenceData from '../../libs/database/src/seeds/reference-data.json';
+import referenceData from '@app/database/seeds/reference-data.json';
 import { TestServer } from './server';
 
 export const reference = referenceData;

@@ -43,7 +43,8 @@ export function diff<T extends object>(
     if (JSON.stringify(from) === JSON.stringify(to)) continue;
     const reference = REFERENCES[String(field)];
     if (reference) {
-      const id = (value: unknown) => (value === null ? null : toGlobalId(reference.type, String(value)));
+      const id = (value: unknown) =>
+        typeof value === 'string' || typeof value === 'number' ? toGlobalId(reference.type, value) : null;
       changes.push({ field: reference.field, from: id(from), to: id(to) });
     } else {
       changes.push({ field: String(field), from, to });

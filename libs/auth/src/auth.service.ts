@@ -76,13 +76,13 @@ export class AuthService {
        RETURNING id`,
       [claims.sub, claims.name, claims.roles, providerId],
     );
-    const id =
-      rows[0]?.id ??
-      (
-        (await this.dataSource.query('SELECT id FROM app_user WHERE subject = $1', [claims.sub])) as Array<{
-          id: string;
-        }>
-      )[0].id;
+    // No row comes back when nothing changed (the WHERE of the upsert): read the existing id.
+    const existing = rows[0]
+      ? rows
+      : await this.dataSource.query<Array<{ id: string }>>('SELECT id FROM app_user WHERE subject = $1', [
+          claims.sub,
+        ]);
+    const id = existing[0].id;
     return { userId: id, subject: claims.sub, name: claims.name, roles: claims.roles, providerId };
   }
 

@@ -58,22 +58,22 @@ export class PriorityService {
     if (component.length === 0) return;
     const ids = component.map((r) => r.id);
     // One transaction is one connection: the queries run one after the other.
-    const blockers = (await m.query(
+    const blockers = await m.query<BlockerRow[]>(
       `SELECT id, status, severity, people_affected_per_year, manual_hours_per_year, effort,
                 to_char(target_date, 'YYYY-MM-DD') AS target_date, endorsement_count, priority_score
          FROM blocker WHERE id = ANY($1::uuid[])`,
       [ids],
-    )) as BlockerRow[];
-    const edges = (await m.query(
+    );
+    const edges = await m.query<Array<{ blockerId: string; dependsOnId: string }>>(
       `SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency
          WHERE blocker_id = ANY($1::uuid[])`,
       [ids],
-    )) as Array<{ blockerId: string; dependsOnId: string }>;
-    const links = (await m.query(
+    );
+    const links = await m.query<LinkRow[]>(
       `SELECT bn.blocker_id, bn.need_id, n.annual_cases, n.requester_id, n.supplier_id
          FROM blocker_need bn JOIN data_need n ON n.id = bn.need_id WHERE bn.blocker_id = ANY($1::uuid[])`,
       [ids],
-    )) as LinkRow[];
+    );
     const needIdsInPlay = [...new Set(links.map((l) => l.need_id))];
     const openOnNeeds: Array<{ need_id: string; blocker_id: string }> = needIdsInPlay.length
       ? await m.query(

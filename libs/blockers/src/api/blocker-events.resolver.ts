@@ -48,7 +48,8 @@ function channel<T>(
           ? Promise.resolve({ value: undefined, done: true })
           : new Promise((resolve) => (waiting = resolve)),
     return: finish,
-    throw: (error: unknown) => finish().then(() => Promise.reject(error)),
+    throw: (error: unknown) =>
+      finish().then(() => Promise.reject(error instanceof Error ? error : new Error(String(error)))),
     [Symbol.asyncIterator]() {
       return this;
     },

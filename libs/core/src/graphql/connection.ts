@@ -59,5 +59,5 @@ export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
     get totalCount() {
       return page.totalCount();
     },
-  } as unknown as ConnectionShape<T>;
+  };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import DataLoader from 'dataloader';
 import { Actor, fromGlobalId, toPage } from '@app/core';
 import { byKeys, CurrentActor, LoaderRegistry, Loaders, toConnection } from '@app/core/graphql';

@@ -1,0 +1,135 @@
+/**
+ * The migrations build exactly the schema the entities describe (no drift), the data source never
+ * synchronizes, and `node dist/apps/api/src/main.js migrate` (npm run migrate) migrates a database and
+ * exits without starting the server.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { createDataSource, dataSourceOptions, runMigrations } from '@app/database/data-source';
+import { MIGRATIONS } from '@app/database/migrations';
+
+const ROOT = resolve(__dirname, '..');
+const MAIN = resolve(ROOT, 'dist/apps/api/src/main.js');
+
+/** A fresh `<run database>_<suffix>` database (global-teardown drops it). */
+async function freshDatabase(): Promise<string> {
+  const runUrl = process.env.KNOOPPUNT_TEST_DATABASE_URL!;
+  const name = `${new URL(runUrl).pathname.slice(1)}_mig_${randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: process.env.KNOOPPUNT_TEST_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(runUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function query<T>(url: string, sql: string): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      done({ code, output });
+    });
+  });
+}
+
+describe('migrations', () => {
+  it('never synchronizes or runs migrations implicitly', () => {
+    const options = dataSourceOptions({ url: 'postgres://x@127.0.0.1/x' });
+    expect(options.synchronize).toBe(false);
+    expect(options.migrationsRun).toBe(false);
+    expect(options.migrations).toEqual(MIGRATIONS);
+  });
+
+  describe('on a fresh database', () => {
+    let dataSource: DataSource;
+    let applied: string[];
+
+    beforeAll(async () => {
+      dataSource = createDataSource({ url: await freshDatabase(), poolSize: 2 });
+      await dataSource.initialize();
+      applied = await runMigrations(dataSource);
+    });
+    afterAll(async () => {
+      if (dataSource?.isInitialized) await dataSource.destroy();
+    });
+
+    it('applies every migration in order', () => {
+      expect(applied).toEqual(MIGRATIONS.map((m) => m.name));
+      expect(dataSource.options.synchronize).toBe(false);
+    });
+
+    it('leaves nothing for the entities to change (entities and migrations agree)', async () => {
+      const sql = await dataSource.driver.createSchemaBuilder().log();
+      expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+    });
+
+    it('is idempotent: a second run applies nothing', async () => {
+      expect(await runMigrations(dataSource)).toEqual([]);
+    });
+
+    it('can be undone and redone', async () => {
+      for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'all' });
+      const left = await dataSource.query(
+        `SELECT count(*)::int AS n FROM information_schema.tables
+         WHERE table_schema = 'public' AND table_name <> 'migrations'`,
+      );
+      expect(left[0].n).toBe(0);
+      expect(await runMigrations(dataSource)).toEqual(MIGRATIONS.map((m) => m.name));
+      const sql = await dataSource.driver.createSchemaBuilder().log();
+      expect(sql.upQueries).toEqual([]);
+    });
+  });
+
+  describe('npm run migrate (main.js migrate)', () => {
+    it('migrates DATABASE_URL and exits 0 without listening', async () => {
+      const url = await freshDatabase();
+      const first = await run(['migrate'], { DATABASE_URL: url, PORT: '1' });
+      expect(first).toMatchObject({ code: 0 });
+      const rows = await query<{ name: string }>(url, 'SELECT name FROM migrations ORDER BY id');
+      expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
+      // No demo data: migrating is all it does.
+      expect(await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM provider')).toEqual([{ n: 0 }]);
+
+      const again = await run(['migrate'], { DATABASE_URL: url });
+      expect(again.code).toBe(0);
+    });
+
+    it('fails with one readable line when the database cannot be reached', async () => {
+      const result = await run(['migrate'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/migrat/i);
+    });
+
+    it('refuses an unknown command', async () => {
+      const result = await run(['migrat'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/unknown command/i);
+    });
+  });
+});
