@@ -1,6 +1,6 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuditModule } from '@app/audit';
 import { AuthModule, AuthService } from '@app/auth';
@@ -19,6 +19,8 @@ import { graphqlOptions } from './graphql/graphql.config';
 import { HealthResolver } from './graphql/health.resolver';
 import { NodeResolver } from './graphql/node.resolver';
 import { RequestScopeMiddleware } from './graphql/request-scope.middleware';
+import { RequestShapeMiddleware } from './graphql/request-shape.middleware';
+import { HttpErrorFilter } from './graphql/http-error.filter';
 import { InputValidationPipe } from './graphql/validation';
 import { HealthController } from './health/health.controller';
 
@@ -54,11 +56,13 @@ export class AppModule implements NestModule {
         NodeResolver,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: InputValidationPipe },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(RequestScopeMiddleware).forRoutes('*path');
+    consumer.apply(RequestShapeMiddleware).forRoutes('graphql');
   }
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, ConfigError, validateEnvironment } from '@app/config';
 import { AppModule } from './app.module';
 import { migrate } from './migrate';
@@ -21,7 +22,8 @@ function reason(error: unknown): string {
 }
 
 async function serve(config: AppConfig): Promise<void> {
-  const app = await NestFactory.create(AppModule.forRoot(), { bufferLogs: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false });
+  app.useBodyParser('json', { limit: config.httpBodyLimit });
   app.enableShutdownHooks();
   await app.listen(config.port);
   new Logger('Knooppunt').log(`GraphQL API ready at http://localhost:${config.port}/graphql`);

@@ -108,6 +108,43 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean({ message: 'EXPOSE_QUERY_STATS must be true or false' })
   EXPOSE_QUERY_STATS?: boolean;
+
+  /** Hostile-query limits, checked before execution (QUERY_TOO_COMPLEX). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  QUERY_MAX_DEPTH = 12;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  QUERY_MAX_COST = 25000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  QUERY_MAX_ALIASES = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  QUERY_MAX_ROOT_FIELDS = 15;
+
+  /** Largest request body, e.g. 100kb or 1mb. */
+  @Matches(/^\d+(kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 100kb or 1mb' })
+  HTTP_BODY_LIMIT = '100kb';
+
+  /** Accept a JSON array of operations in one request. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'GRAPHQL_BATCHING must be true or false' })
+  GRAPHQL_BATCHING = false;
+
+  /** Schema introspection and the explorer (default: on outside production). */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'GRAPHQL_INTROSPECTION must be true or false' })
+  GRAPHQL_INTROSPECTION?: boolean;
 }
 
 export class ConfigError extends Error {}

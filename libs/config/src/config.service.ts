@@ -20,6 +20,10 @@ export class AppConfig {
   readonly logLevel: LogLevel;
   readonly priorityWeights: PriorityWeights;
   readonly exposeQueryStats: boolean;
+  readonly queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number };
+  readonly httpBodyLimit: string;
+  readonly graphqlBatching: boolean;
+  readonly introspection: boolean;
 
   constructor(env: EnvironmentVariables) {
     this.nodeEnv = env.NODE_ENV;
@@ -33,6 +37,15 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL;
     this.priorityWeights = parseWeights(env.PRIORITY_WEIGHTS);
     this.exposeQueryStats = env.EXPOSE_QUERY_STATS ?? env.NODE_ENV !== 'production';
+    this.queryLimits = {
+      maxDepth: env.QUERY_MAX_DEPTH,
+      maxCost: env.QUERY_MAX_COST,
+      maxAliases: env.QUERY_MAX_ALIASES,
+      maxRootFields: env.QUERY_MAX_ROOT_FIELDS,
+    };
+    this.httpBodyLimit = env.HTTP_BODY_LIMIT.toLowerCase();
+    this.graphqlBatching = env.GRAPHQL_BATCHING;
+    this.introspection = env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production';
   }
 
   get production(): boolean {

@@ -6,6 +6,7 @@ import { AuthService } from '@app/auth';
 import { Actor, RequestScopes, UnauthenticatedError } from '@app/core';
 import { GqlContext, LoaderRegistry } from '@app/core/graphql';
 import { formatError } from './format-error';
+import { checkLimits, measure, QueryLimits } from './query-limits';
 
 type Plugin = NonNullable<ApolloDriverConfig['plugins']>[number];
 
@@ -26,18 +27,36 @@ const queryStatsPlugin: Plugin = {
   },
 };
 
+/** Refuses operations over the configured depth, alias, root-field or cost limits before they run. */
+function queryLimitsPlugin(limits: QueryLimits): Plugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema, operationName }) {
+          const error = checkLimits(
+            measure(schema, document, operationName, request.variables ?? {}),
+            limits,
+          );
+          if (error) throw error;
+        },
+      };
+    },
+  };
+}
+
 export function graphqlOptions(config: AppConfig, auth: AuthService): Omit<ApolloDriverConfig, 'driver'> {
   return {
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
     buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
-    introspection: !config.production,
+    introspection: config.introspection,
+    allowBatchedHttpRequests: config.graphqlBatching,
     playground: false,
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     formatError: formatError(config.production),
-    plugins: config.exposeQueryStats ? [queryStatsPlugin] : [],
+    plugins: [queryLimitsPlugin(config.queryLimits), ...(config.exposeQueryStats ? [queryStatsPlugin] : [])],
     subscriptions: { 'graphql-ws': { path: '/graphql' } },
     context: async ({
       req,

@@ -1,0 +1,29 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { AppConfig } from '@app/config';
+
+/** Refuses a JSON array of operations (batching) unless GRAPHQL_BATCHING allows it. */
+@Injectable()
+export class RequestShapeMiddleware implements NestMiddleware {
+  constructor(private readonly config: AppConfig) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    if (!this.config.graphqlBatching && Array.isArray(req.body)) {
+      res.status(400).json({
+        errors: [
+          {
+            message: 'Batched requests are not accepted: send one operation per request',
+            extensions: {
+              code: 'QUERY_TOO_COMPLEX',
+              measure: 'batch',
+              batch: (req.body as unknown[]).length,
+              limit: 1,
+            },
+          },
+        ],
+      });
+      return;
+    }
+    next();
+  }
+}
