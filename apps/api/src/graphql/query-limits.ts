@@ -66,12 +66,7 @@ export function measure(
   }
   const result: QueryMeasures = { depth: 0, cost: 0, aliases: 0, rootFields: 0 };
   if (!operation) return result;
-  const root =
-    operation.operation === 'query'
-      ? schema.getQueryType()
-      : operation.operation === 'mutation'
-        ? schema.getMutationType()
-        : schema.getSubscriptionType();
+  const root = schema.getRootType(operation.operation);
   if (!root) return result;
 
   const argument = (node: FieldNode, name: string): unknown => {
