@@ -21,13 +21,18 @@ export async function providerIds(server: TestServer, bearer: string): Promise<R
   return Object.fromEntries(referenceData.providers.map((p) => [p.key, byName.get(p.name)!]));
 }
 
-/** Global IDs of the demo needs by their reference key (N1, N2, ...), matched on purpose. */
+/**
+ * Global IDs of the demo needs by their reference key (N1, N2, ...), matched on purpose and requester
+ * (two needs, N3 and N5, share a purpose).
+ */
 export async function needIds(server: TestServer, bearer: string): Promise<Record<string, string>> {
-  const data = await server.ok<{ dataNeeds: { nodes: Array<{ id: string; purpose: string }> } }>(
-    '{ dataNeeds(first: 100) { nodes { id purpose } } }',
-    {},
-    bearer,
+  const data = await server.ok<{
+    dataNeeds: { nodes: Array<{ id: string; purpose: string; requester: { name: string } }> };
+  }>('{ dataNeeds(first: 100) { nodes { id purpose requester { name } } } }', {}, bearer);
+  const match = (purpose: string, requester: string) => `${purpose}\u0000${requester}`;
+  const byMatch = new Map(data.dataNeeds.nodes.map((n) => [match(n.purpose, n.requester.name), n.id]));
+  const nameOf = new Map(referenceData.providers.map((p) => [p.key, p.name]));
+  return Object.fromEntries(
+    referenceData.needs.map((n) => [n.key, byMatch.get(match(n.purpose, nameOf.get(n.requester)!))!]),
   );
-  const byPurpose = new Map(data.dataNeeds.nodes.map((n) => [n.purpose, n.id]));
-  return Object.fromEntries(referenceData.needs.map((n) => [n.key, byPurpose.get(n.purpose)!]));
 }

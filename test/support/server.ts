@@ -11,8 +11,14 @@ import * as jwt from 'jsonwebtoken';
 import { Client, Pool } from 'pg';
 
 export const TEST_SECRET = 'knooppunt-e2e-secret-0123456789abcdef';
-const ROOT = resolve(__dirname, '..', '..');
-const MAIN = resolve(ROOT, 'dist/apps/api/src/main.js');
+export const ROOT = resolve(__dirname, '..', '..');
+/**
+ * The built server. KNOOPPUNT_TEST_MAIN points the tests at another build (e.g. a copy of dist/ that a
+ * concurrent `npm run build` cannot delete halfway through a run).
+ */
+export const MAIN = process.env.KNOOPPUNT_TEST_MAIN
+  ? resolve(ROOT, process.env.KNOOPPUNT_TEST_MAIN)
+  : resolve(ROOT, 'dist/apps/api/src/main.js');
 
 export type RoleName = 'ADMIN' | 'STEERING' | 'STEWARD' | 'ANALYST';
 

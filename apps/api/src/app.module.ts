@@ -1,7 +1,7 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { AuditModule } from '@app/audit';
 import { AuthModule, AuthService } from '@app/auth';
 import { AuthApiModule } from '@app/auth/api';
@@ -39,7 +39,7 @@ export class AppModule implements NestModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],
-          inject: [AppConfig, AuthService],
+          inject: [AppConfig, AuthService, GraphQLSchemaHost],
           useFactory: graphqlOptions,
         }),
         ProvidersApiModule,

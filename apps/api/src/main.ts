@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, ConfigError, validateEnvironment } from '@app/config';
-import { AppModule } from './app.module';
-import { migrate } from './migrate';
+import { ConfigError, validateEnvironment } from '@app/config/app-config';
+import { AppConfig } from '@app/config/config.service';
+
+// Only the configuration is loaded up front, so that a bad value is reported at once rather than after
+// NestJS, Apollo and TypeORM have loaded; the command's own module is imported once the configuration is
+// valid. (Those are CommonJS files of ours: an import() of the ES-module packages themselves would race
+// with the require() calls that load them elsewhere, which Node 20 does not survive.)
 
 const USAGE = 'usage: node dist/apps/api/src/main.js [migrate]';
 
@@ -21,14 +22,6 @@ function reason(error: unknown): string {
   return error.message.split('\n')[0] || code || error.name;
 }
 
-async function serve(config: AppConfig): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false });
-  app.useBodyParser('json', { limit: config.httpBodyLimit });
-  app.enableShutdownHooks();
-  await app.listen(config.port);
-  new Logger('Knooppunt').log(`GraphQL API ready at http://localhost:${config.port}/graphql`);
-}
-
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -38,9 +31,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const command = process.argv[2];
-  if (command === undefined) return serve(config);
+  if (command === undefined) {
+    const { serve } = await import('./serve.js');
+    return serve(config);
+  }
   if (command === 'migrate') {
     try {
+      const { migrate } = await import('./migrate.js');
       await migrate(config);
     } catch (error) {
       fail(`Migration failed: ${reason(error)}`);

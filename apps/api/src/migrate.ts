@@ -13,7 +13,8 @@ export async function migrate(config: AppConfig): Promise<void> {
     embedded = await startEmbeddedPostgres(config.embeddedPgDir, config.embeddedPgPort);
   const dataSource = createDataSource({
     url: config.databaseUrl ?? embedded!.url,
-    poolSize: 1,
+    // runMigrations holds one connection for its lock while the migrations run on another.
+    poolSize: 2,
     applicationName: 'knooppunt-migrate',
   });
   try {

@@ -1,1 +1,5 @@
-export {};
+export * from './analytics.module';
+export * from './analytics.service';
+export * from './domain/blocker-graph';
+export * from './domain/impact';
+export * from './domain/report';

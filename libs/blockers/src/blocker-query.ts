@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Brackets, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { Actor, KeysetOrder } from '@app/core';
+import { Actor, BadUserInputError, KeysetOrder } from '@app/core';
 import { PriorityLevel, BlockerLayer, BlockerType, Severity } from './domain/taxonomy';
 import { BlockerStatus, OPEN_STATUSES } from './domain/workflow';
 import { visibleSql } from './blocker-visibility';
@@ -59,6 +60,38 @@ export function blockerOrder(field: BlockerOrderField, direction: SortDirection)
 
 export const OPEN_STATUS_LIST = OPEN_STATUSES as BlockerStatus[];
 
+/**
+ * The search text as a tsquery (websearch syntax: words, "phrases", -not, or): its Dutch, English and
+ * literal readings, any of which may match. The literal one finds keys (KNP-12) and article numbers.
+ */
+const SEARCH_QUERY = `(websearch_to_tsquery('dutch', CAST(:search AS text))
+  || websearch_to_tsquery('english', CAST(:search AS text))
+  || websearch_to_tsquery('simple', CAST(:search AS text)))`;
+
+export const MAX_SEARCH_LENGTH = 200;
+
+/** The search text a filter holds, or null when it holds none worth searching for (blank). */
+export function searchText(filter: BlockerFilterValues): string | null {
+  const text = filter.search?.trim();
+  if (text && text.length > MAX_SEARCH_LENGTH)
+    throw BadUserInputError.field('filter.search', `must be at most ${MAX_SEARCH_LENGTH} characters`);
+  return text ? text : null;
+}
+
+/**
+ * Best match first: the rank of the blocker's search document for the filter's search text, then id,
+ * so that ties keep one order across pages. The cursor is bound to the text searched for.
+ */
+export function searchRankOrder(search: string): KeysetOrder {
+  const digest = createHash('sha256').update(search).digest('base64url').slice(0, 16);
+  return {
+    expr: `CAST(ts_rank(b.search_vector, ${SEARCH_QUERY}) AS float8)`,
+    type: 'float8',
+    direction: 'DESC',
+    name: `SEARCH:${digest}`,
+  };
+}
+
 /** The blockers this actor may see, narrowed by a filter. */
 export function blockerQuery(
   manager: EntityManager,
@@ -104,6 +137,8 @@ export function blockerQuery(
     qb.andWhere('b.created_at >= :createdAfter', { createdAfter: filter.createdAfter });
   if (filter.createdBefore)
     qb.andWhere('b.created_at < :createdBefore', { createdBefore: filter.createdBefore });
+  const search = searchText(filter);
+  if (search !== null) qb.andWhere(`b.search_vector @@ ${SEARCH_QUERY}`, { search });
   if (filter.staleForDays !== undefined && filter.staleForDays !== null) {
     qb.andWhere('b.status IN (:...openStatuses)', { openStatuses: OPEN_STATUS_LIST }).andWhere(
       `b.status_changed_at <= CAST(:asOf AS timestamptz) - make_interval(days => :staleDays)`,

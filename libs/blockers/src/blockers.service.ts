@@ -23,6 +23,8 @@ import {
   BlockerFilterValues,
   BlockerOrderField,
   blockerQuery,
+  searchRankOrder,
+  searchText,
   SortDirection,
 } from './blocker-query';
 import { visibleRawSql } from './blocker-visibility';
@@ -142,21 +144,23 @@ export class BlockersService implements OnModuleInit {
       .getMany();
   }
 
+  /**
+   * Blockers the actor may see, narrowed by the filter. Without an explicit order: best match first
+   * when the filter searches, else highest priority first.
+   */
   async list(
     actor: Actor,
     args: PageArgs,
     filter: BlockerFilterValues = {},
-    order: { field: BlockerOrderField; direction: SortDirection } = {
-      field: BlockerOrderField.PRIORITY,
-      direction: SortDirection.DESC,
-    },
+    order: { field: BlockerOrderField; direction: SortDirection } | null = null,
   ): Promise<Page<BlockerEntity>> {
-    return keysetPage(
-      blockerQuery(this.tx.manager, actor, filter),
-      args,
-      blockerOrder(order.field, order.direction),
-      (b) => b,
-    );
+    const search = searchText(filter);
+    const keyset = order
+      ? blockerOrder(order.field, order.direction)
+      : search !== null
+        ? searchRankOrder(search)
+        : blockerOrder(BlockerOrderField.PRIORITY, SortDirection.DESC);
+    return keysetPage(blockerQuery(this.tx.manager, actor, filter), args, keyset, (b) => b);
   }
 
   // ------------------------------------------------------------------ report and update
@@ -175,7 +179,11 @@ export class BlockersService implements OnModuleInit {
         Permissions.reportBlocker(actor, needs),
         'A steward reports blockers on needs where their provider is requester or supplier',
       );
-      const reportingProviderId = await this.reportingProvider(actor, fields.reportingProviderId, needs);
+      const reportingProviderId = await this.reportingProvider(
+        actor,
+        fields.reportingProviderId,
+        needs.find((n) => n.id === needIds[0])!,
+      );
       if (fields.ownerId) await this.requireProvider(fields.ownerId, 'input.ownerId');
       const repo = this.tx.manager.getRepository(BlockerEntity);
       const inserted = await repo.insert({
@@ -426,7 +434,7 @@ export class BlockersService implements OnModuleInit {
   private async reportingProvider(
     actor: Actor,
     requested: string | null | undefined,
-    needs: DataNeedEntity[],
+    firstNeed: DataNeedEntity,
   ): Promise<string> {
     const own = stewardOf(actor);
     if (own && !seesAll(actor)) {
@@ -438,7 +446,7 @@ export class BlockersService implements OnModuleInit {
       await this.requireProvider(requested, 'input.reportingProviderId');
       return requested;
     }
-    return own ?? actor.providerId ?? needs[0].requesterId;
+    return own ?? actor.providerId ?? firstNeed.requesterId;
   }
 
   private async requireProvider(id: string, field: string): Promise<void> {

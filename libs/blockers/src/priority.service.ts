@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { TransactionService } from '@app/core';
 import { buildGraph, needsFreedBy, openDependents, openPrerequisites } from './domain/graph';
@@ -32,11 +32,29 @@ interface LinkRow {
  * (blockers sharing a need, and the whole dependency component), and rewrites the scores that moved.
  */
 @Injectable()
-export class PriorityService {
+export class PriorityService implements OnApplicationBootstrap {
   constructor(
     private readonly tx: TransactionService,
     private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Weights are configuration: scores stored under other weights than the configured ones (the
+   * configuration changed since they were computed) are recomputed when the server starts.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const count = await this.tx.run(async () => {
+      const stale: Array<{ id: string }> = await this.tx.manager.query(
+        `SELECT b.id FROM blocker b WHERE EXISTS (
+           SELECT 1 FROM jsonb_array_elements(b.priority_factors) f
+           WHERE (f->>'weight')::float8 IS DISTINCT FROM ($1::jsonb ->> (f->>'name'))::float8)`,
+        [JSON.stringify(this.config.priorityWeights)],
+      );
+      if (stale.length > 0) await this.recompute(stale.map((r) => r.id));
+      return stale.length;
+    });
+    if (count > 0) new Logger('Priority').log(`recomputed ${count} scores stored under other weights`);
+  }
 
   async recompute(blockerIds: readonly string[], needIds: readonly string[] = []): Promise<void> {
     const m = this.tx.manager;

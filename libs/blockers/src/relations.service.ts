@@ -7,14 +7,19 @@ import {
   ensure,
   NotFoundError,
   Permissions,
+  stewardOf,
   toGlobalId,
   TransactionService,
 } from '@app/core';
+import { visibleRawSql } from './blocker-visibility';
 import { BlockerWriter } from './blocker-writer';
 import { cycleThrough } from './domain/graph';
 import { BlockerEntity } from './entities/blocker.entity';
 import { BlockerDependencyEntity, EndorsementEntity } from './entities/links.entity';
 import { PriorityService } from './priority.service';
+
+/** How a cycle names a blocker the actor may not see. */
+const HIDDEN_BLOCKER = '(a blocker you cannot see)';
 
 /** One lock for every change to the dependency graph, so two opposite edges cannot both get in. */
 const DEPENDENCY_GRAPH_LOCK = 4_812_208;
@@ -43,7 +48,7 @@ export class RelationsService {
       if (await repo.existsBy({ blockerId, dependsOnId })) {
         throw BadUserInputError.field('input.dependsOnId', 'this dependency exists already');
       }
-      const cycle = await this.cycleIfAdded(blockerId, dependsOnId);
+      const cycle = await this.cycleIfAdded(actor, blockerId, dependsOnId);
       if (cycle) throw new DependencyCycleError(cycle);
       await repo.insert({ blockerId, dependsOnId });
       await this.writer.write(blockerId, null, {});
@@ -114,7 +119,8 @@ export class RelationsService {
   async withdrawEndorsement(actor: Actor, blockerId: string): Promise<BlockerEntity> {
     return this.tx.run(async () => {
       await this.writer.lockVisible(actor, blockerId);
-      const providerId = actor.providerId;
+      // Only a steward acts for a provider; another role's token may name an org too.
+      const providerId = stewardOf(actor);
       ensure(providerId !== null, 'Only a steward withdraws their provider’s endorsement');
       const result = await this.tx.manager
         .getRepository(EndorsementEntity)
@@ -144,8 +150,11 @@ export class RelationsService {
     }
   }
 
-  /** The cycle `blocker -> dependsOn -> ... -> blocker` that the new edge would close, if any. */
-  private async cycleIfAdded(blockerId: string, dependsOnId: string): Promise<string[] | null> {
+  /**
+   * The cycle `blocker -> dependsOn -> ... -> blocker` that the new edge would close, if any, by key;
+   * a blocker the actor may not see stays unnamed.
+   */
+  private async cycleIfAdded(actor: Actor, blockerId: string, dependsOnId: string): Promise<string[] | null> {
     const edges: Array<{ blocker_id: string; depends_on_id: string }> = await this.tx.manager.query(
       `WITH RECURSIVE reach(id) AS (
          SELECT $1::uuid UNION SELECT d.depends_on_id FROM reach JOIN blocker_dependency d ON d.blocker_id = reach.id
@@ -160,11 +169,12 @@ export class RelationsService {
       );
     const cycle = cycleThrough(prerequisites, blockerId, dependsOnId);
     if (!cycle) return null;
-    const numbers: Array<{ id: string; number: number }> = await this.tx.manager.query(
-      'SELECT id, number FROM blocker WHERE id = ANY($1::uuid[])',
-      [cycle],
+    const visible = visibleRawSql(actor, 'b', 2);
+    const numbers: Array<{ id: string; number: number; visible: boolean }> = await this.tx.manager.query(
+      `SELECT b.id, b.number, ${visible.sql} AS visible FROM blocker b WHERE b.id = ANY($1::uuid[])`,
+      visible.param ? [cycle, visible.param] : [cycle],
     );
-    const keyOf = new Map(numbers.map((n) => [n.id, `KNP-${n.number}`]));
-    return cycle.map((id) => keyOf.get(id) ?? id);
+    const keyOf = new Map(numbers.map((n) => [n.id, n.visible ? `KNP-${n.number}` : HIDDEN_BLOCKER]));
+    return cycle.map((id) => keyOf.get(id) ?? HIDDEN_BLOCKER);
   }
 }

@@ -13,6 +13,7 @@ import {
   TransactionService,
 } from '@app/core';
 import { NeedsService } from '@app/needs';
+import { visibleRawSql } from './blocker-visibility';
 import { BlockerWriter } from './blocker-writer';
 import { PriorityLevel, ResolutionKind } from './domain/taxonomy';
 import { BlockerStatus, checkTransition, isOpen, OPEN_STATUSES } from './domain/workflow';
@@ -27,7 +28,10 @@ export interface SteeringDecision {
   rationale: string;
 }
 
-/** Every change of agenda ranks takes this lock, so parallel decisions keep ranks unique and gapless. */
+/**
+ * Every change of agenda ranks (decisions and closing moves) takes this lock, so that parallel changes
+ * keep ranks unique and gapless.
+ */
 const AGENDA_LOCK = 4_812_209;
 
 export interface TransitionRequest {
@@ -54,6 +58,9 @@ export class WorkflowService {
 
   async transition(actor: Actor, request: TransitionRequest): Promise<BlockerEntity> {
     return this.tx.run(async () => {
+      // Closing takes the blocker off the agenda and moves the ranks behind it up: that changes ranks
+      // like a steering decision does, so it holds the same lock, taken before the blocker's row.
+      if (!isOpen(request.to)) await this.lockAgenda();
       const before = await this.writer.lockVisible(actor, request.id);
       const check = checkTransition(actor, before, request.to);
       if (check.error === 'INVALID_TRANSITION') throw new InvalidTransitionError(before.status, request.to);
@@ -74,7 +81,7 @@ export class WorkflowService {
           'set an owner (the provider that must act) before work starts',
         );
       }
-      if (rule.needs.includes('prerequisitesClosed')) await this.requirePrerequisitesClosed(before.id);
+      if (rule.needs.includes('prerequisitesClosed')) await this.requirePrerequisitesClosed(actor, before.id);
       let duplicateOf: BlockerEntity | null = null;
       if (rule.needs.includes('duplicateOf'))
         duplicateOf = await this.requireOriginal(actor, before, request.duplicateOfId);
@@ -140,8 +147,10 @@ export class WorkflowService {
    */
   async decide(actor: Actor, decision: SteeringDecision): Promise<BlockerEntity> {
     ensure(Permissions.steer(actor), 'Only the steering group records decisions');
+    const rationale = decision.rationale.trim();
+    if (!rationale) throw BadUserInputError.field('input.rationale', 'a rationale is required');
     return this.tx.run(async () => {
-      await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [AGENDA_LOCK]);
+      await this.lockAgenda();
       const before = await this.writer.lockVisible(actor, decision.blockerId);
       const wanted = decision.rank ?? null;
       if (wanted !== null && !isOpen(before.status)) {
@@ -163,7 +172,7 @@ export class WorkflowService {
       const set: Partial<Record<keyof BlockerEntity, unknown>> = {
         priorityLevel: decision.level,
         priorityRank: rank,
-        priorityRationale: decision.rationale,
+        priorityRationale: rationale,
         priorityDecidedAt: () => 'now()',
       };
       if (before.status === BlockerStatus.TRIAGED) {
@@ -177,19 +186,23 @@ export class WorkflowService {
         entityId: before.id,
         blockerId: before.id,
         changes: diff(before, after, ['priorityLevel', 'priorityRank', 'priorityRationale', 'status']),
-        reason: decision.rationale,
+        reason: rationale,
       });
       return after;
     });
   }
 
-  private async requirePrerequisitesClosed(id: string): Promise<void> {
-    const open: Array<{ number: number }> = await this.tx.manager.query(
-      `SELECT b.number FROM blocker_dependency d JOIN blocker b ON b.id = d.depends_on_id
+  /** Every open prerequisite blocks; only those the actor may see are named. */
+  private async requirePrerequisitesClosed(actor: Actor, id: string): Promise<void> {
+    const visible = visibleRawSql(actor, 'b', 3);
+    const open: Array<{ number: number; visible: boolean }> = await this.tx.manager.query(
+      `SELECT b.number, ${visible.sql} AS visible FROM blocker_dependency d JOIN blocker b ON b.id = d.depends_on_id
        WHERE d.blocker_id = $1 AND b.status = ANY($2::blocker_status[]) ORDER BY b.number`,
-      [id, OPEN_STATUSES],
+      visible.param ? [id, OPEN_STATUSES, visible.param] : [id, OPEN_STATUSES],
     );
-    if (open.length > 0) throw new PrerequisiteOpenError(open.map((r) => `KNP-${r.number}`));
+    if (open.length === 0) return;
+    const keys = open.filter((r) => r.visible).map((r) => `KNP-${r.number}`);
+    throw new PrerequisiteOpenError(keys, open.length - keys.length);
   }
 
   private async requireOriginal(
@@ -257,6 +270,11 @@ export class WorkflowService {
         },
       ],
     });
+  }
+
+  /** Serialises every change of agenda ranks; held until the transaction ends. */
+  private async lockAgenda(): Promise<void> {
+    await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [AGENDA_LOCK]);
   }
 
   /** A closed blocker leaves the agenda; the ranks behind it close up. */

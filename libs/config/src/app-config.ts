@@ -30,6 +30,9 @@ const toBool = ({ value }: { value: unknown }): unknown => {
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
+/** redis:// or rediss://, optional credentials, a host name or address ([::1] too), port and database. */
+const REDIS_URL = /^rediss?:\/\/(?:[^\s@/]*@)?(?:\[[\da-fA-F:.]+\]|[^\s@/:[\]]+)(?::\d{1,5})?(?:\/\d{0,2})?$/;
+
 export interface PriorityWeights {
   severity: number;
   people: number;
@@ -66,6 +69,20 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * Redis for blocker events across server instances (redis://[user:password@]host[:port][/db], or
+   * rediss:// for TLS); unset keeps events inside this process.
+   */
+  @IsOptional()
+  @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Prefix of the Redis channel names, so that several registries (or test runs) can share one Redis. */
+  @Matches(/^[\w:.-]{1,100}$/, {
+    message: 'REDIS_CHANNEL_PREFIX must be 1 to 100 letters, digits or the characters _ : . -',
+  })
+  REDIS_CHANNEL_PREFIX = 'knooppunt:';
+
   /** Folder of the embedded PostgreSQL used when DATABASE_URL is not set. */
   @IsString()
   EMBEDDED_PG_DIR = './.data/postgres';
@@ -85,7 +102,7 @@ export class EnvironmentVariables {
   @ValidateIf(
     (env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.AUTH_JWT_SECRET !== undefined,
   )
-  @IsString()
+  @IsString({ message: 'AUTH_JWT_SECRET is required when NODE_ENV=production (at least 32 characters)' })
   @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
   AUTH_JWT_SECRET?: string;
 
@@ -149,11 +166,18 @@ export class EnvironmentVariables {
 
 export class ConfigError extends Error {}
 
+/** Checks of the kind of value; when one fails, a variable's range checks only add noise. */
+const KIND_CONSTRAINTS = new Set(['isInt', 'isBoolean', 'isString', 'isIn', 'matches']);
+
 function describe(errors: ValidationError[]): string {
   return errors
-    .flatMap((e) =>
-      Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)),
-    )
+    .flatMap((e) => {
+      const failed = Object.entries(e.constraints ?? {});
+      const kind = failed.filter(([name]) => KIND_CONSTRAINTS.has(name));
+      return (kind.length > 0 ? kind : failed).map(([, m]) =>
+        m.startsWith(e.property) ? m : `${e.property}: ${m}`,
+      );
+    })
     .join('; ');
 }
 

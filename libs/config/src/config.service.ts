@@ -12,6 +12,9 @@ export class AppConfig {
   readonly nodeEnv: NodeEnv;
   readonly port: number;
   readonly databaseUrl: string | undefined;
+  /** Redis that carries blocker events between server instances; undefined: events stay in process. */
+  readonly redisUrl: string | undefined;
+  readonly redisChannelPrefix: string;
   readonly embeddedPgDir: string;
   readonly embeddedPgPort: number;
   readonly dbPoolSize: number;
@@ -29,6 +32,8 @@ export class AppConfig {
     this.nodeEnv = env.NODE_ENV;
     this.port = env.PORT;
     this.databaseUrl = env.DATABASE_URL;
+    this.redisUrl = env.REDIS_URL;
+    this.redisChannelPrefix = env.REDIS_CHANNEL_PREFIX;
     this.embeddedPgDir = env.EMBEDDED_PG_DIR;
     this.embeddedPgPort = env.EMBEDDED_PG_PORT;
     this.dbPoolSize = env.DB_POOL_SIZE;

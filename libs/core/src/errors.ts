@@ -78,8 +78,10 @@ export class InvalidTransitionError extends DomainError {
 }
 
 export class PrerequisiteOpenError extends DomainError {
-  constructor(keys: string[]) {
-    super('PREREQUISITE_OPEN', `Resolve the prerequisites first: ${keys.join(', ')}`, {
+  /** `keys`: the open prerequisites the viewer may see; `hidden`: how many others (confidential) there are. */
+  constructor(keys: string[], hidden = 0) {
+    const named = hidden > 0 ? [...keys, `${hidden} you cannot see`] : keys;
+    super('PREREQUISITE_OPEN', `Resolve the prerequisites first: ${named.join(', ')}`, {
       prerequisites: keys,
     });
   }

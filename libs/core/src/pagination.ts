@@ -37,11 +37,40 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 const KEY_SHAPES: Record<string, RegExp> = {
   float8: /^-?(\d+(\.\d+)?(e[+-]?\d+)?|Infinity|NaN)$/i,
   int: /^-?\d{1,10}$/,
-  timestamptz: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/,
+  timestamptz: /^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-](0\d|1[0-5])(:[0-5]\d)?$/,
   interval: /^[-+\d :.a-z]{1,80}$/i,
   text: /^[\s\S]{0,1000}$/,
   uuid: UUID,
   bigint: /^\d{1,19}$/,
+};
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Keys of the right shape that PostgreSQL still refuses to cast: out of the type's range, or a date
+ * that does not exist (30 February). A forged cursor must be bad input, not an SQL error.
+ */
+const KEY_VALUES: Record<string, (key: string) => boolean> = {
+  // strtod's range: overflow to infinity, or underflow of a non-zero number to zero.
+  float8: (key) =>
+    /^-?(Infinity|NaN)$/i.test(key) ||
+    (Number.isFinite(Number(key)) && (Number(key) !== 0 || !/[1-9]/.test(key.split(/e/i)[0]))),
+  int: (key) => Number(key) >= -(2 ** 31) && Number(key) <= 2 ** 31 - 1,
+  bigint: (key) => BigInt(key) <= 2n ** 63n - 1n,
+  timestamptz: (key) => {
+    const [year, month, day] = key.slice(0, 10).split('-').map(Number);
+    return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  },
+  // PostgreSQL text cannot hold NUL.
+  text: (key) => !key.includes('\u0000'),
+};
+
+const isKeyOf = (type: string, key: string): boolean => {
+  const known = Object.hasOwn(KEY_SHAPES, type) ? type : 'text';
+  return KEY_SHAPES[known].test(key) && (KEY_VALUES[known]?.(key) ?? true);
 };
 
 export function pageSize(first: number | null | undefined, field = 'first'): number {
@@ -108,11 +137,10 @@ export async function keysetPage<E extends ObjectLiteral, T>(
 ): Promise<Page<T>> {
   const limit = pageSize(args.first);
   const cursor = decodeCursor(args.after, order.name);
-  const shape = KEY_SHAPES[order.type] ?? KEY_SHAPES.text;
   const idType = order.idType ?? 'uuid';
   if (
     cursor &&
-    (!KEY_SHAPES[idType].test(cursor.id) || (order.expr && (cursor.k === null || !shape.test(cursor.k))))
+    (!isKeyOf(idType, cursor.id) || (order.expr && (cursor.k === null || !isKeyOf(order.type, cursor.k))))
   ) {
     throw BadUserInputError.field('after', 'not a cursor of this list and order');
   }

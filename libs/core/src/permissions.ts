@@ -11,8 +11,11 @@ export const Permissions = {
   registerDataset: (actor: Actor, holderId: string): boolean =>
     hasRole(actor, Role.ADMIN) || stewardOf(actor) === holderId,
 
+  /** STEERING and ADMIN declare needs for any requester; a steward only for their own provider. */
+  declareAnyNeed: (actor: Actor): boolean => hasRole(actor, Role.ADMIN, Role.STEERING),
+
   declareNeed: (actor: Actor, requesterId: string): boolean =>
-    hasRole(actor, Role.ADMIN, Role.STEERING) || stewardOf(actor) === requesterId,
+    Permissions.declareAnyNeed(actor) || stewardOf(actor) === requesterId,
 
   updateNeed: (actor: Actor, need: { requesterId: string }): boolean =>
     hasRole(actor, Role.ADMIN, Role.STEERING) || stewardOf(actor) === need.requesterId,

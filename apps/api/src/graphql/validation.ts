@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform, Type } from '@nestjs/common';
+import { CUSTOM_ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import { BadUserInputError, FieldError } from '@app/core';
@@ -16,12 +17,24 @@ function flatten(errors: ValidationError[], path: string): FieldError[] {
 
 const PRIMITIVES: Array<Type<unknown>> = [String, Boolean, Number, Array, Object];
 
+/**
+ * Parameters of custom decorators (@CurrentActor, @Loaders) carry the server's own objects, not client
+ * input: they must reach the resolver as they are (a copy of the request's LoaderRegistry would give
+ * every field its own DataLoaders and undo all batching). Nest reports them as 'custom' over HTTP and
+ * by their metadata key in GraphQL resolvers.
+ */
+function isCustomParameter(metadata: ArgumentMetadata): boolean {
+  const type: string = metadata.type;
+  return type === 'custom' || type === CUSTOM_ROUTE_ARGS_METADATA;
+}
+
 /** class-validator on every input object; failures are BAD_USER_INPUT naming each field at fault. */
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const type = metadata.metatype;
     if (
+      isCustomParameter(metadata) ||
       !type ||
       PRIMITIVES.includes(type) ||
       value === null ||

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsModule } from '../analytics.module';
 import { AnalyticsResolver } from './analytics.resolver';
 
-@Module({ providers: [AnalyticsResolver] })
+@Module({ imports: [AnalyticsModule], providers: [AnalyticsResolver] })
 export class AnalyticsApiModule {}

@@ -1,5 +1,10 @@
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
-import { NotImplementedError } from '@app/core';
+import { BlockerNode } from '@app/blockers/api';
+import { Actor, fromGlobalId, parseGlobalId } from '@app/core';
+import { CurrentActor } from '@app/core/graphql';
+import { DataNeedNode } from '@app/needs/api';
+import { ProviderNode } from '@app/providers/api';
+import { AnalyticsService, FocusType } from '../analytics.service';
 import {
   BlockerGraph,
   BlockerGraphInput,
@@ -12,54 +17,115 @@ import {
   WhatIfResult,
 } from './analytics.types';
 
-/**
- * The analytics queries of the contract. They answer NOT_IMPLEMENTED until the graph index lands;
- * they never answer with invented data.
- */
+const FOCUS_TYPES: readonly FocusType[] = ['Provider', 'Dataset', 'Blocker'];
+
+function focusOf(focusId: string | null | undefined): { type: FocusType; id: string } | null {
+  if (focusId === null || focusId === undefined) return null;
+  const id = fromGlobalId(focusId, FOCUS_TYPES, 'input.focusId');
+  const type = parseGlobalId(focusId)?.type as FocusType;
+  return { type, id };
+}
+
+/** The analytics queries of the contract: decode the arguments, one service call, map to the schema. */
 @Resolver()
 export class AnalyticsResolver {
+  constructor(private readonly analytics: AnalyticsService) {}
+
   @Query(() => BlockerGraph)
-  blockerGraph(
-    @Args('input', { type: () => BlockerGraphInput, nullable: true }) _input: BlockerGraphInput | null,
-  ): never {
-    throw new NotImplementedError('blockerGraph');
+  async blockerGraph(
+    @CurrentActor() actor: Actor,
+    // Optional rather than `| null`, so that its class (and its validation) reaches the input pipe.
+    @Args('input', { type: () => BlockerGraphInput, nullable: true }) input?: BlockerGraphInput,
+  ): Promise<BlockerGraph> {
+    return this.analytics.graph(actor, {
+      focus: focusOf(input?.focusId),
+      depth: input?.depth,
+      openOnly: input?.openOnly,
+      layers: input?.layers,
+      limit: input?.limit,
+    });
   }
 
   @Query(() => BlockerImpact)
-  blockerImpact(@Args('id', { type: () => ID }) _id: string): never {
-    throw new NotImplementedError('blockerImpact');
+  async blockerImpact(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<BlockerImpact> {
+    const now = Date.now();
+    const impact = await this.analytics.impact(actor, fromGlobalId(id, 'Blocker', 'id'), 'id');
+    return {
+      blocker: BlockerNode.from(impact.blocker, now),
+      affectedNeeds: impact.affectedNeeds.map(DataNeedNode.from),
+      affectedProviders: impact.affectedProviders.map(ProviderNode.from),
+      peopleAffectedPerYear: impact.peopleAffectedPerYear,
+      unblockedIfResolved: impact.unblockedIfResolved.map(DataNeedNode.from),
+      prerequisites: impact.prerequisites.map((b) => BlockerNode.from(b, now)),
+      dependents: impact.dependents.map((b) => BlockerNode.from(b, now)),
+    };
   }
 
   @Query(() => [BlockerScore], {
     description: 'Open blockers ranked by what resolving each (with its open prerequisites) would unblock.',
   })
-  criticalBlockers(
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 10 }) _first: number,
+  async criticalBlockers(
+    @CurrentActor() actor: Actor,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 10 }) first: number,
     @Args('by', { type: () => ImpactMeasure, nullable: true, defaultValue: ImpactMeasure.NEEDS_UNBLOCKED })
-    _by: ImpactMeasure,
-  ): never {
-    throw new NotImplementedError('criticalBlockers');
+    by: ImpactMeasure,
+  ): Promise<BlockerScore[]> {
+    const now = Date.now();
+    const scores = await this.analytics.criticalBlockers(actor, first ?? 10, by ?? ImpactMeasure.NEEDS_UNBLOCKED);
+    return scores.map(({ blocker, ...score }) => ({ blocker: BlockerNode.from(blocker, now), ...score }));
   }
 
   @Query(() => WhatIfResult)
-  whatIf(@Args('resolve', { type: () => [ID] }) _resolve: string[]): never {
-    throw new NotImplementedError('whatIf');
+  async whatIf(
+    @CurrentActor() actor: Actor,
+    @Args('resolve', { type: () => [ID] }) resolve: string[],
+  ): Promise<WhatIfResult> {
+    const ids = resolve.map((id, i) => fromGlobalId(id, 'Blocker', `resolve.${i}`));
+    const now = Date.now();
+    const result = await this.analytics.whatIf(actor, ids, (i) => `resolve.${i}`);
+    return {
+      needsUnblocked: result.needsUnblocked.map(DataNeedNode.from),
+      needsStillBlocked: result.needsStillBlocked,
+      peopleReached: result.peopleReached,
+      providersFullyUnblocked: result.providersFullyUnblocked.map(ProviderNode.from),
+      blockedByPrerequisites: result.blockedByPrerequisites.map((b) => BlockerNode.from(b, now)),
+    };
   }
 
   @Query(() => [ExchangeCell])
-  exchangeMatrix(
-    @Args('openOnly', { type: () => Boolean, nullable: true, defaultValue: true }) _openOnly: boolean,
-  ): never {
-    throw new NotImplementedError('exchangeMatrix');
+  async exchangeMatrix(
+    @CurrentActor() actor: Actor,
+    @Args('openOnly', { type: () => Boolean, nullable: true, defaultValue: true }) openOnly: boolean | null,
+  ): Promise<ExchangeCell[]> {
+    const cells = await this.analytics.exchangeMatrix(actor, openOnly ?? true);
+    return cells.map((c) => ({
+      ...c,
+      requester: ProviderNode.from(c.requester),
+      supplier: ProviderNode.from(c.supplier),
+    }));
   }
 
   @Query(() => RegistryStats)
-  stats(): never {
-    throw new NotImplementedError('stats');
+  async stats(@CurrentActor() actor: Actor): Promise<RegistryStats> {
+    return this.analytics.stats(actor);
   }
 
   @Query(() => ProgressReport)
-  progressReport(@Args('from') _from: Date, @Args('to') _to: Date): never {
-    throw new NotImplementedError('progressReport');
+  async progressReport(
+    @CurrentActor() actor: Actor,
+    @Args('from') from: Date,
+    @Args('to') to: Date,
+  ): Promise<ProgressReport> {
+    const now = Date.now();
+    const report = await this.analytics.progressReport(actor, from, to);
+    return {
+      ...report,
+      newBlockers: report.newBlockers.map((b) => BlockerNode.from(b, now)),
+      resolvedBlockers: report.resolvedBlockers.map((b) => BlockerNode.from(b, now)),
+      staleBlockers: report.staleBlockers.map((b) => BlockerNode.from(b, now)),
+    };
   }
 }

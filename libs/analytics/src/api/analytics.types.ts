@@ -4,23 +4,11 @@ import { BlockerLayer, BlockerStatus } from '@app/blockers';
 import { BlockerNode } from '@app/blockers/api';
 import { DataNeedNode } from '@app/needs/api';
 import { ProviderNode } from '@app/providers/api';
+import { GraphEdgeKind, GraphNodeKind } from '../domain/blocker-graph';
+import { ImpactMeasure } from '../domain/impact';
 
-export enum GraphNodeKind {
-  PROVIDER = 'PROVIDER',
-  DATASET = 'DATASET',
-  BLOCKER = 'BLOCKER',
-}
-export enum GraphEdgeKind {
-  NEEDS = 'NEEDS',
-  HOLDS = 'HOLDS',
-  BLOCKS = 'BLOCKS',
-  DEPENDS_ON = 'DEPENDS_ON',
-}
-export enum ImpactMeasure {
-  NEEDS_UNBLOCKED = 'NEEDS_UNBLOCKED',
-  PEOPLE_REACHED = 'PEOPLE_REACHED',
-  PROVIDERS_UNBLOCKED = 'PROVIDERS_UNBLOCKED',
-}
+export { GraphEdgeKind, GraphNodeKind, ImpactMeasure };
+
 
 registerEnumType(GraphNodeKind, { name: 'GraphNodeKind' });
 registerEnumType(GraphEdgeKind, {

@@ -19,6 +19,7 @@ export interface FieldChange {
 @Entity({ name: 'audit_event' })
 @Index('ix_audit_event_blocker', ['blockerId', 'id'])
 @Index('ix_audit_event_entity', ['entityType', 'entityId', 'id'])
+@Index('uq_audit_event_chain_seq', ['chainSeq'], { unique: true })
 export class AuditEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
@@ -51,4 +52,16 @@ export class AuditEventEntity {
 
   @Column({ type: 'text', nullable: true })
   reason: string | null;
+
+  /** Position in the hash chain; set by the database trigger at insert. */
+  @Column({ name: 'chain_seq', type: 'bigint', insert: false, update: false })
+  chainSeq: string;
+
+  /** Hash of the previous event in the chain (null for the first). */
+  @Column({ name: 'prev_hash', type: 'char', length: 64, nullable: true, insert: false, update: false })
+  prevHash: string | null;
+
+  /** SHA-256 over this event's content and prevHash; set by the database trigger. */
+  @Column({ type: 'char', length: 64, insert: false, update: false })
+  hash: string;
 }

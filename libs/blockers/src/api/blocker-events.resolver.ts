@@ -1,10 +1,13 @@
+import { Logger } from '@nestjs/common';
 import { Args, Field, ID, ObjectType, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { UserLoaders, UserNode } from '@app/auth/api';
 import { Actor, fromGlobalId, TransactionService } from '@app/core';
-import { CurrentActor, LoaderRegistry, Loaders } from '@app/core/graphql';
+import { CurrentActor, GqlContext, LoaderRegistry, Loaders } from '@app/core/graphql';
 import { BlockerChange, BlockerEvents } from '../blocker-events';
 import { blockerQuery } from '../blocker-query';
+import { BlockerEntity } from '../entities/blocker.entity';
 import { BlockerNode } from './blocker.types';
+import { channel, filterMap } from './event-stream';
 
 @ObjectType('BlockerEvent')
 export class BlockerEventNode {
@@ -18,46 +21,10 @@ export class BlockerEventNode {
   actorId: string | null;
 }
 
-/** A queue that turns pushed values into an async iterator, bounded so a slow client cannot grow it forever. */
-function channel<T>(
-  subscribe: (push: (value: T) => void) => () => void,
-  limit = 1000,
-): AsyncIterableIterator<T> {
-  const queue: T[] = [];
-  let waiting: ((result: IteratorResult<T>) => void) | null = null;
-  let done = false;
-  const unsubscribe = subscribe((value) => {
-    if (done) return;
-    if (waiting) {
-      const resolve = waiting;
-      waiting = null;
-      resolve({ value, done: false });
-    } else if (queue.length < limit) queue.push(value);
-  });
-  const finish = (): Promise<IteratorResult<T>> => {
-    done = true;
-    unsubscribe();
-    waiting?.({ value: undefined, done: true });
-    return Promise.resolve({ value: undefined, done: true });
-  };
-  return {
-    next: () =>
-      queue.length > 0
-        ? Promise.resolve({ value: queue.shift()!, done: false })
-        : done
-          ? Promise.resolve({ value: undefined, done: true })
-          : new Promise((resolve) => (waiting = resolve)),
-    return: finish,
-    throw: (error: unknown) =>
-      finish().then(() => Promise.reject(error instanceof Error ? error : new Error(String(error)))),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
 @Resolver(() => BlockerEventNode)
 export class BlockerEventsResolver {
+  private readonly logger = new Logger(BlockerEventsResolver.name);
+
   constructor(
     private readonly events: BlockerEvents,
     private readonly tx: TransactionService,
@@ -67,7 +34,11 @@ export class BlockerEventsResolver {
   @Subscription(() => BlockerEventNode, {
     description:
       'Changes to blockers the subscriber may see; providerId narrows to those touching that provider.',
-    resolve: (payload: BlockerEventNode) => payload,
+    // Each event is a fresh look at the blocker: loaders must not answer from an earlier event.
+    resolve: (payload: BlockerEventNode, _args: unknown, context: GqlContext) => {
+      context.loaders.clearAll();
+      return payload;
+    },
   })
   blockerEvents(
     @CurrentActor() actor: Actor,
@@ -75,25 +46,30 @@ export class BlockerEventsResolver {
   ): AsyncIterableIterator<BlockerEventNode> {
     const provider = providerId ? fromGlobalId(providerId, 'Provider', 'providerId') : null;
     const changes = channel<BlockerChange>((push) => this.events.subscribe(push));
-    const visibleEvents = async function* (this: BlockerEventsResolver) {
-      for await (const change of changes) {
-        const event = await this.forSubscriber(actor, change, provider);
-        if (event) yield event;
-      }
-    }.call(this);
-    return visibleEvents;
+    return filterMap(changes, (change) => this.forSubscriber(actor, change, provider));
   }
 
-  /** The event as this subscriber may see it, or null when the blocker is hidden from them or out of scope. */
+  /**
+   * The event as this subscriber may see it, or null when the blocker is hidden from them, outside
+   * `providerId`, or gone. Read after the commit, so it shows the blocker as it is now.
+   */
   private async forSubscriber(
     actor: Actor,
     change: BlockerChange,
     providerId: string | null,
   ): Promise<BlockerEventNode | null> {
-    const qb = blockerQuery(this.tx.manager, actor, providerId ? { providerId } : {}).andWhere('b.id = :id', {
-      id: change.blockerId,
-    });
-    const blocker = await qb.getOne();
+    let blocker: BlockerEntity | null;
+    try {
+      blocker = await blockerQuery(this.tx.manager, actor, providerId ? { providerId } : {})
+        .andWhere('b.id = :id', { id: change.blockerId })
+        .getOne();
+    } catch (error) {
+      // A database hiccup costs this subscriber one event, not the subscription.
+      this.logger.error(
+        `blocker event ${change.action} for ${change.blockerId}: ${(error as Error).message}`,
+      );
+      return null;
+    }
     if (!blocker) return null;
     return Object.assign(new BlockerEventNode(), {
       blocker: BlockerNode.from(blocker),

@@ -7,7 +7,6 @@ import { CurrentActor, LoaderRegistry, Loaders, toConnection } from '@app/core/g
 import { DataNeedConnection, DataNeedNode } from '@app/needs/api';
 import { ProviderLoaders, ProviderNode } from '@app/providers/api';
 import { BlockerReadsService } from '../blocker-reads.service';
-import { BlockerOrderField, SortDirection } from '../blocker-query';
 import { BlockersService } from '../blockers.service';
 import { availableTransitions, BlockerStatus } from '../domain/workflow';
 import { RelationsService } from '../relations.service';
@@ -61,10 +60,6 @@ export class BlockersResolver {
     @Args('filter', { type: () => BlockerFilter, nullable: true }) filter: BlockerFilter | null,
     @Args('orderBy', { type: () => BlockerOrder, nullable: true }) orderBy: BlockerOrder | null,
   ) {
-    if (filter?.search)
-      throw new BadUserInputError([
-        { field: 'filter.search', message: 'full-text search is not available yet' },
-      ]);
     const now = Date.now();
     const page = await this.blockers.list(
       actor,
@@ -75,7 +70,7 @@ export class BlockersResolver {
         ownerId: optionalId(filter?.ownerId, 'Provider', 'filter.ownerId'),
         datasetId: optionalId(filter?.datasetId, 'Dataset', 'filter.datasetId'),
       },
-      orderBy ?? { field: BlockerOrderField.PRIORITY, direction: SortDirection.DESC },
+      orderBy ?? null,
     );
     return toConnection(toPage(page, (b) => BlockerNode.from(b, now)));
   }

@@ -23,6 +23,21 @@ import {
 } from '../domain/taxonomy';
 import { BlockerStatus } from '../domain/workflow';
 
+/**
+ * The search document (weights: A key and title, B legal reference, C description). Changing it needs a
+ * migration: TypeORM compares this text with the one recorded in typeorm_metadata.
+ */
+export const BLOCKER_SEARCH_DOCUMENT = [
+  `setweight(to_tsvector('simple'::regconfig, 'KNP-' || "number"::text), 'A')`,
+  `setweight(to_tsvector('dutch'::regconfig, "title"), 'A')`,
+  `setweight(to_tsvector('english'::regconfig, "title"), 'A')`,
+  `setweight(to_tsvector('simple'::regconfig, coalesce("legal_reference", '')), 'B')`,
+  `setweight(to_tsvector('dutch'::regconfig, coalesce("legal_reference", '')), 'B')`,
+  `setweight(to_tsvector('english'::regconfig, coalesce("legal_reference", '')), 'B')`,
+  `setweight(to_tsvector('dutch'::regconfig, "description"), 'C')`,
+  `setweight(to_tsvector('english'::regconfig, "description"), 'C')`,
+].join(' || ');
+
 export interface StoredFactor {
   name: string;
   value: number;
@@ -38,6 +53,7 @@ export interface StoredFactor {
 @Index('ix_blocker_reporting_provider', ['reportingProviderId'])
 @Index('ix_blocker_owner', ['ownerId'])
 @Index('ix_blocker_duplicate_of', ['duplicateOfId'])
+@Index('ix_blocker_search', ['searchVector'], { type: 'gin' })
 /** Ranks are unique among open blockers (closing one clears its rank); deferred so ranks can shift in one statement. */
 @Unique('uq_blocker_rank', ['priorityRank'], { deferrable: 'INITIALLY DEFERRED' })
 @Check('ck_blocker_rank_positive', 'priority_rank IS NULL OR priority_rank > 0')
@@ -185,4 +201,20 @@ export class BlockerEntity {
   /** When it last closed; null while open. Days open count to here for a closed blocker. */
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt: Date | null;
+
+  /**
+   * Full-text document for BlockerFilter.search, kept by PostgreSQL itself (a stored generated column):
+   * the key and legal reference as written, and title, legal reference and description stemmed in
+   * Dutch and in English. Never selected, never written by the application.
+   */
+  @Column({
+    name: 'search_vector',
+    type: 'tsvector',
+    select: false,
+    insert: false,
+    update: false,
+    generatedType: 'STORED',
+    asExpression: BLOCKER_SEARCH_DOCUMENT,
+  })
+  searchVector?: string;
 }

@@ -8,7 +8,8 @@ function parseDate(value: unknown): string {
     throw new TypeError('Date must be a calendar date written as YYYY-MM-DD');
   }
   const d = new Date(`${value}T00:00:00.000Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
+  // The calendar has no year 0 (1 BC is followed by AD 1), and PostgreSQL refuses it.
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value || d.getUTCFullYear() < 1) {
     throw new TypeError(`${value} is not a calendar date`);
   }
   return value;

@@ -1,4 +1,6 @@
 import { Initial1795946610549 } from './1795946610549-Initial';
+import { AddBlockerSearch1795948312216 } from './1795948312216-AddBlockerSearch';
+import { AuditChain1795949000000 } from './1795949000000-AuditChain';
 
 /** Every migration, in order. Committed migrations are never rewritten; add a new one instead. */
-export const MIGRATIONS = [Initial1795946610549];
+export const MIGRATIONS = [Initial1795946610549, AddBlockerSearch1795948312216, AuditChain1795949000000];

@@ -1,0 +1,15 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppConfig } from '@app/config';
+import { AppModule } from './app.module';
+
+/** Start the HTTP server (GraphQL at /graphql, health at /health/*) with the validated configuration. */
+export async function serve(config: AppConfig): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false });
+  app.useBodyParser('json', { limit: config.httpBodyLimit });
+  // On SIGTERM/SIGINT: stop taking requests, close the database (and the embedded PostgreSQL), exit 0.
+  app.enableShutdownHooks([], { useProcessExit: true });
+  await app.listen(config.port);
+  new Logger('Knooppunt').log(`GraphQL API ready at http://localhost:${config.port}/graphql`);
+}

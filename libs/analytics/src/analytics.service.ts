@@ -1,0 +1,705 @@
+import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import {
+  BlockerEntity,
+  BlockerLayer,
+  BlockerNeedEntity,
+  BlockersService,
+  BlockerStatus,
+  CLOSED_STATUSES,
+  isOpen,
+  OPEN_STATUSES,
+  visibleRawSql,
+} from '@app/blockers';
+import { BlockerReadsService } from '@app/blockers/blocker-reads.service';
+import { Actor, BadUserInputError, DomainError, FieldError, toGlobalId, TransactionService } from '@app/core';
+import { DataNeedEntity, DataNeedState } from '@app/needs';
+import { DatasetEntity, ProviderEntity } from '@app/providers';
+import { buildBlockerGraph, GraphAnswer, neighbourhood } from './domain/blocker-graph';
+import {
+  blockerImpact,
+  buildImpactGraph,
+  criticalBlockers,
+  ImpactGraph,
+  ImpactMeasure,
+  peopleOf,
+  whatIf,
+} from './domain/impact';
+import {
+  AGE_BUCKETS,
+  ageBucket,
+  DAY_MS,
+  LAYERS,
+  median,
+  ProgressReportData,
+  renderProgressReport,
+  STALE_AFTER_DAYS,
+  wholeDays,
+} from './domain/report';
+
+export interface ImpactResult {
+  blocker: BlockerEntity;
+  affectedNeeds: DataNeedEntity[];
+  affectedProviders: ProviderEntity[];
+  peopleAffectedPerYear: number;
+  unblockedIfResolved: DataNeedEntity[];
+  prerequisites: BlockerEntity[];
+  dependents: BlockerEntity[];
+}
+
+export interface ScoreResult {
+  blocker: BlockerEntity;
+  needsUnblocked: number;
+  peopleReached: number;
+  providersUnblocked: number;
+}
+
+export interface WhatIfResultData {
+  needsUnblocked: DataNeedEntity[];
+  needsStillBlocked: number;
+  peopleReached: number;
+  providersFullyUnblocked: ProviderEntity[];
+  blockedByPrerequisites: BlockerEntity[];
+}
+
+export type FocusType = 'Provider' | 'Dataset' | 'Blocker';
+
+export interface GraphRequest {
+  focus?: { type: FocusType; id: string } | null;
+  depth?: number | null;
+  openOnly?: boolean | null;
+  layers?: BlockerLayer[] | null;
+  limit?: number | null;
+}
+
+export interface ExchangeCellData {
+  requester: ProviderEntity;
+  supplier: ProviderEntity;
+  needs: number;
+  blockedNeeds: number;
+  openBlockers: number;
+}
+
+export interface StatsData {
+  open: number;
+  byStatus: Array<{ status: BlockerStatus; count: number }>;
+  byLayer: Array<{ layer: BlockerLayer; open: number; resolved: number }>;
+  ageing: Array<{ label: string; count: number }>;
+  medianDaysToResolve: number | null;
+  stale: number;
+}
+
+export interface ProgressReportResult {
+  from: Date;
+  to: Date;
+  reported: number;
+  resolved: number;
+  reopened: number;
+  medianDaysToResolve: number | null;
+  byLayer: Array<{ layer: BlockerLayer; open: number; resolved: number }>;
+  newBlockers: BlockerEntity[];
+  resolvedBlockers: BlockerEntity[];
+  staleBlockers: BlockerEntity[];
+  markdown: string;
+}
+
+/** The open part of the registry, every open blocker included, and which of them the viewer sees. */
+interface OpenRegistry {
+  graph: ImpactGraph;
+  visible: Set<string>;
+  number: Map<string, number>;
+}
+
+export const GRAPH_DEFAULTS = { depth: 1, openOnly: true, limit: 500 } as const;
+export const MAX_GRAPH_DEPTH = 4;
+export const MAX_GRAPH_NODES = 5000;
+export const MAX_CRITICAL = 100;
+export const MAX_WHAT_IF = 1000;
+
+/**
+ * NOT_FOUND naming the input fields, as BAD_USER_INPUT does, and the IDs as the client sent them.
+ * A blocker the viewer may not see is reported exactly like one that does not exist.
+ */
+function notFound(type: string, ids: string[], fields: FieldError[]): DomainError {
+  const shown = ids.map((id) => toGlobalId(type, id)).join(', ');
+  return new DomainError('NOT_FOUND', `${type} ${shown} does not exist`, { fields });
+}
+
+const byNumber = (a: BlockerEntity, b: BlockerEntity): number => a.number - b.number;
+const byName = (a: ProviderEntity, b: ProviderEntity): number =>
+  a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byCreated = (a: DataNeedEntity, b: DataNeedEntity): number =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Graph questions, statistics and the progress report. The graph is read per request with a few
+ * set-based statements (their number does not grow with the registry) and handed to the pure
+ * algorithms in ./domain. Confidentiality: computations see every blocker, so that what they say
+ * about needs and providers is true; answers list only the blockers the viewer may see (the rule in
+ * @app/blockers' blocker-visibility); counts include the others, as counts in statistics do.
+ */
+@Injectable()
+export class AnalyticsService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly blockers: BlockersService,
+    private readonly reads: BlockerReadsService,
+  ) {}
+
+  private query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.tx.manager.query<T[]>(sql, params);
+  }
+
+  // ---------------------------------------------------------------- impact, critical, what-if
+
+  async impact(actor: Actor, blockerId: string, field = 'id'): Promise<ImpactResult> {
+    const blocker = await this.blockers.findVisible(actor, blockerId);
+    if (!blocker) throw notFound('Blocker', [blockerId], [{ field, message: 'no blocker has this ID' }]);
+    const affectedNeeds = await this.tx.manager
+      .getRepository(DataNeedEntity)
+      .createQueryBuilder('n')
+      .innerJoin(BlockerNeedEntity, 'bn', 'bn.need_id = n.id')
+      .where('bn.blocker_id = :blockerId', { blockerId })
+      .orderBy('n.created_at')
+      .addOrderBy('n.id')
+      .getMany();
+    const providerIds = (await this.reads.affectedProviders([blockerId])).map((p) => p.to);
+    const registry = await this.openRegistry(actor);
+    const ids = blockerImpact(registry.graph, blockerId);
+    // One statement for both lists; blockersByIds leaves out what the viewer may not see.
+    const related = await this.blockersByIds(actor, [...ids.prerequisites, ...ids.dependents]);
+    const prerequisites = new Set(ids.prerequisites);
+    return {
+      blocker,
+      affectedNeeds,
+      affectedProviders: await this.providersByIds(providerIds),
+      peopleAffectedPerYear: affectedNeeds.reduce((sum, n) => sum + (n.annualCases ?? 0), 0),
+      unblockedIfResolved: await this.needsByIds(ids.unblockedIfResolved),
+      prerequisites: related.filter((b) => prerequisites.has(b.id)),
+      dependents: related.filter((b) => !prerequisites.has(b.id)),
+    };
+  }
+
+  async criticalBlockers(actor: Actor, first: number, by: ImpactMeasure): Promise<ScoreResult[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_CRITICAL) {
+      throw BadUserInputError.field('first', `must be between 1 and ${MAX_CRITICAL}`);
+    }
+    const registry = await this.openRegistry(actor);
+    const ranked = criticalBlockers(
+      registry.graph,
+      registry.visible,
+      by,
+      first,
+      (id) => registry.number.get(id) ?? Number.MAX_SAFE_INTEGER,
+    );
+    const entities = new Map(
+      (await this.blockers.visibleByIds(
+        actor,
+        ranked.map((r) => r.blockerId),
+      )).map((b) => [b.id, b]),
+    );
+    return ranked
+      .filter((r) => entities.has(r.blockerId))
+      .map(({ blockerId, ...score }) => ({ blocker: entities.get(blockerId)!, ...score }));
+  }
+
+  /** Resolve exactly these blockers; `fieldOf(i)` names the input field of the i-th id. */
+  async whatIf(
+    actor: Actor,
+    blockerIds: readonly string[],
+    fieldOf: (index: number) => string = (i) => `resolve.${i}`,
+  ): Promise<WhatIfResultData> {
+    if (blockerIds.length > MAX_WHAT_IF) {
+      throw BadUserInputError.field('resolve', `at most ${MAX_WHAT_IF} blockers at a time`);
+    }
+    const found = new Set((await this.blockers.visibleByIds(actor, [...new Set(blockerIds)])).map((b) => b.id));
+    const missing = blockerIds.map((id, i) => ({ id, i })).filter(({ id }) => !found.has(id));
+    if (missing.length > 0) {
+      throw notFound(
+        'Blocker',
+        missing.map((m) => m.id),
+        missing.map((m) => ({ field: fieldOf(m.i), message: 'no blocker has this ID' })),
+      );
+    }
+    const registry = await this.openRegistry(actor);
+    const result = whatIf(registry.graph, blockerIds);
+    return {
+      needsUnblocked: await this.needsByIds(result.needsUnblocked),
+      needsStillBlocked: result.needsStillBlocked,
+      peopleReached: result.peopleReached,
+      providersFullyUnblocked: await this.providersByIds(result.providersFullyUnblocked),
+      blockedByPrerequisites: await this.blockersByIds(actor, result.blockedByPrerequisites),
+    };
+  }
+
+  /** Every open blocker (confidential ones too), their links and the dependencies among them. */
+  private async openRegistry(actor: Actor): Promise<OpenRegistry> {
+    const visible = visibleRawSql(actor, 'b', 2);
+    const blockers = await this.query<{ id: string; number: number; visible: boolean }>(
+      `SELECT b.id, b.number, (${visible.sql}) AS visible FROM blocker b
+       WHERE b.status = ANY($1::blocker_status[])`,
+      visible.param ? [OPEN_STATUSES, visible.param] : [OPEN_STATUSES],
+    );
+    const links = await this.query<{
+      blocker_id: string;
+      need_id: string;
+      requester_id: string;
+      annual_cases: number | null;
+    }>(
+      `SELECT bn.blocker_id, bn.need_id, n.requester_id, n.annual_cases
+       FROM blocker_need bn JOIN blocker b ON b.id = bn.blocker_id JOIN data_need n ON n.id = bn.need_id
+       WHERE b.status = ANY($1::blocker_status[])
+       ORDER BY n.created_at, n.id, b.number`,
+      [OPEN_STATUSES],
+    );
+    const dependencies = await this.query<{ blockerId: string; dependsOnId: string }>(
+      `SELECT d.blocker_id AS "blockerId", d.depends_on_id AS "dependsOnId"
+       FROM blocker_dependency d
+       JOIN blocker a ON a.id = d.blocker_id JOIN blocker p ON p.id = d.depends_on_id
+       WHERE a.status = ANY($1::blocker_status[]) AND p.status = ANY($1::blocker_status[])`,
+      [OPEN_STATUSES],
+    );
+    const graph = buildImpactGraph({
+      openBlockers: blockers.map((b) => b.id),
+      links: links.map((l) => ({ blockerId: l.blocker_id, needId: l.need_id })),
+      dependencies,
+      needs: links.map((l) => ({ id: l.need_id, requesterId: l.requester_id, annualCases: l.annual_cases })),
+    });
+    return {
+      graph,
+      visible: new Set(blockers.filter((b) => b.visible).map((b) => b.id)),
+      number: new Map(blockers.map((b) => [b.id, b.number])),
+    };
+  }
+
+  // ---------------------------------------------------------------- the graph
+
+  async graph(actor: Actor, request: GraphRequest = {}): Promise<GraphAnswer> {
+    const depth = request.depth ?? GRAPH_DEFAULTS.depth;
+    const limit = request.limit ?? GRAPH_DEFAULTS.limit;
+    const openOnly = request.openOnly ?? GRAPH_DEFAULTS.openOnly;
+    const bad: FieldError[] = [];
+    if (!Number.isInteger(depth) || depth < 0 || depth > MAX_GRAPH_DEPTH)
+      bad.push({ field: 'input.depth', message: `must be between 0 and ${MAX_GRAPH_DEPTH}` });
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_GRAPH_NODES)
+      bad.push({ field: 'input.limit', message: `must be between 1 and ${MAX_GRAPH_NODES}` });
+    if (bad.length > 0) throw new BadUserInputError(bad);
+    const focus = request.focus ?? null;
+    if (focus) await this.requireFocus(actor, focus);
+
+    const visible = visibleRawSql(actor, 'b', 1);
+    const providers = await this.query<{ id: string; name: string; abbreviation: string | null }>(
+      'SELECT id, name, abbreviation FROM provider',
+    );
+    const datasets = await this.query<{ id: string; holder_id: string; name: string; code: string | null }>(
+      'SELECT id, holder_id, name, code FROM dataset',
+    );
+    const needs = await this.query<{
+      id: string;
+      requester_id: string;
+      supplier_id: string;
+      dataset_id: string | null;
+      state: DataNeedState;
+    }>('SELECT id, requester_id, supplier_id, dataset_id, state FROM data_need');
+    const blockers = await this.query<{
+      id: string;
+      number: number;
+      status: BlockerStatus;
+      layer: BlockerLayer;
+      owner_id: string | null;
+      priority_score: number;
+      visible: boolean;
+    }>(
+      `SELECT b.id, b.number, b.status, b.layer, b.owner_id, b.priority_score, (${visible.sql}) AS visible
+       FROM blocker b`,
+      visible.param ? [visible.param] : [],
+    );
+    const links = await this.query<{ blockerId: string; needId: string }>(
+      'SELECT blocker_id AS "blockerId", need_id AS "needId" FROM blocker_need',
+    );
+    const dependencies = await this.query<{ blockerId: string; dependsOnId: string }>(
+      'SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency',
+    );
+
+    // Weights count every open blocker, confidential ones too (numbers only), as Provider.openBlockerCount does.
+    const openIds = new Set(blockers.filter((b) => isOpen(b.status)).map((b) => b.id));
+    const needById = new Map(needs.map((n) => [n.id, n]));
+    const touching = new Map<string, Set<string>>();
+    const touch = (nodeId: string | null, blockerId: string): void => {
+      if (nodeId === null) return;
+      const set = touching.get(nodeId);
+      if (set) set.add(blockerId);
+      else touching.set(nodeId, new Set([blockerId]));
+    };
+    const blockedNeeds = new Set<string>();
+    for (const link of links) {
+      const need = needById.get(link.needId);
+      if (!openIds.has(link.blockerId) || !need) continue;
+      blockedNeeds.add(need.id);
+      touch(need.requester_id, link.blockerId);
+      touch(need.supplier_id, link.blockerId);
+      touch(need.dataset_id, link.blockerId);
+    }
+    for (const b of blockers) if (openIds.has(b.id)) touch(b.owner_id, b.id);
+    const weight = (id: string): number => touching.get(id)?.size ?? 0;
+
+    const layers = request.layers?.length ? new Set(request.layers) : null;
+    const shown = blockers.filter(
+      (b) => b.visible && (!openOnly || isOpen(b.status)) && (!layers || layers.has(b.layer)),
+    );
+    const gid = {
+      provider: (id: string) => toGlobalId('Provider', id),
+      dataset: (id: string) => toGlobalId('Dataset', id),
+      blocker: (id: string) => toGlobalId('Blocker', id),
+      need: (id: string) => toGlobalId('DataNeed', id),
+    };
+    const data = buildBlockerGraph({
+      providers: providers.map((p) => ({
+        id: gid.provider(p.id),
+        label: p.abbreviation ?? p.name,
+        weight: weight(p.id),
+      })),
+      datasets: datasets.map((d) => ({
+        id: gid.dataset(d.id),
+        holderId: gid.provider(d.holder_id),
+        label: d.code ?? d.name,
+        weight: weight(d.id),
+      })),
+      needs: needs
+        .filter((n) => !openOnly || n.state !== DataNeedState.WITHDRAWN)
+        .map((n) => ({
+          id: gid.need(n.id),
+          requesterId: gid.provider(n.requester_id),
+          supplierId: gid.provider(n.supplier_id),
+          blocked: blockedNeeds.has(n.id),
+        })),
+      blockers: shown.map((b) => ({
+        id: gid.blocker(b.id),
+        label: `KNP-${b.number}`,
+        weight: b.priority_score,
+        open: isOpen(b.status),
+      })),
+      links: links.map((l) => ({ blockerId: gid.blocker(l.blockerId), needId: gid.need(l.needId) })),
+      dependencies: dependencies.map((d) => ({
+        blockerId: gid.blocker(d.blockerId),
+        dependsOnId: gid.blocker(d.dependsOnId),
+      })),
+    });
+    const focusId = focus ? toGlobalId(focus.type, focus.id) : null;
+    return neighbourhood(data, { focusId, depth, limit });
+  }
+
+  private async requireFocus(actor: Actor, focus: { type: FocusType; id: string }): Promise<void> {
+    const exists =
+      focus.type === 'Blocker'
+        ? (await this.blockers.findVisible(actor, focus.id)) !== null
+        : await this.tx.manager
+            .getRepository(focus.type === 'Provider' ? ProviderEntity : DatasetEntity)
+            .existsBy({ id: focus.id });
+    if (!exists) {
+      throw notFound(focus.type, [focus.id], [{ field: 'input.focusId', message: 'nothing has this ID' }]);
+    }
+  }
+
+  // ---------------------------------------------------------------- exchange matrix
+
+  /**
+   * Requester x supplier cells. openOnly: live needs (not withdrawn) and only cells with a blocked
+   * need; otherwise every pair with a need, withdrawn ones included. Open blockers are counted once
+   * per cell, confidential ones too (numbers only).
+   */
+  async exchangeMatrix(_actor: Actor, openOnly: boolean): Promise<ExchangeCellData[]> {
+    const rows = await this.query<{
+      requester_id: string;
+      supplier_id: string;
+      needs: number;
+      blocked_needs: number;
+      open_blockers: number;
+    }>(
+      `WITH open_links AS (
+         SELECT bn.need_id, bn.blocker_id FROM blocker_need bn JOIN blocker b ON b.id = bn.blocker_id
+         WHERE b.status = ANY($1::blocker_status[])
+       ), cells AS (
+         SELECT n.requester_id, n.supplier_id,
+                count(DISTINCT n.id)::int AS needs,
+                count(DISTINCT n.id) FILTER (WHERE ol.blocker_id IS NOT NULL)::int AS blocked_needs,
+                count(DISTINCT ol.blocker_id)::int AS open_blockers
+         FROM data_need n LEFT JOIN open_links ol ON ol.need_id = n.id
+         WHERE NOT $2::boolean OR n.state <> 'WITHDRAWN'
+         GROUP BY n.requester_id, n.supplier_id
+       )
+       SELECT * FROM cells WHERE NOT $2::boolean OR blocked_needs > 0`,
+      [OPEN_STATUSES, openOnly],
+    );
+    const providers = new Map(
+      (await this.providersByIds(rows.flatMap((r) => [r.requester_id, r.supplier_id]))).map((p) => [p.id, p]),
+    );
+    return rows
+      .map((r) => ({
+        requester: providers.get(r.requester_id)!,
+        supplier: providers.get(r.supplier_id)!,
+        needs: r.needs,
+        blockedNeeds: r.blocked_needs,
+        openBlockers: r.open_blockers,
+      }))
+      .sort(
+        (a, b) =>
+          b.blockedNeeds - a.blockedNeeds ||
+          b.openBlockers - a.openBlockers ||
+          b.needs - a.needs ||
+          byName(a.requester, b.requester) ||
+          byName(a.supplier, b.supplier),
+      );
+  }
+
+  // ---------------------------------------------------------------- statistics
+
+  /** Registry statistics. Counts include confidential blockers (numbers only). */
+  async stats(_actor: Actor, now: Date = new Date()): Promise<StatsData> {
+    const rows = await this.query<{ status: BlockerStatus; layer: BlockerLayer; n: number }>(
+      'SELECT status, layer, count(*)::int AS n FROM blocker GROUP BY status, layer',
+    );
+    const ages = await this.query<{ days: number; n: number }>(
+      `SELECT floor(extract(epoch FROM $2::timestamptz - created_at) / 86400)::int AS days, count(*)::int AS n
+       FROM blocker WHERE status = ANY($1::blocker_status[]) GROUP BY 1`,
+      [OPEN_STATUSES, now],
+    );
+    const [summary] = await this.query<{ median_days: number | null; stale: number }>(
+      `SELECT
+         (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at) / 86400)
+            FROM blocker WHERE status = 'RESOLVED' AND resolved_at IS NOT NULL) AS median_days,
+         (SELECT count(*)::int FROM blocker WHERE status = ANY($1::blocker_status[])
+            AND status_changed_at <= $2::timestamptz - make_interval(days => $3)) AS stale`,
+      [OPEN_STATUSES, now, STALE_AFTER_DAYS],
+    );
+    const count = (where: (r: { status: BlockerStatus; layer: BlockerLayer }) => boolean): number =>
+      rows.filter(where).reduce((s, r) => s + r.n, 0);
+    const ageing = new Map(AGE_BUCKETS.map((b) => [b.label, 0]));
+    for (const { days, n } of ages) {
+      const label = ageBucket(Math.max(0, days));
+      ageing.set(label, ageing.get(label)! + n);
+    }
+    return {
+      open: count((r) => isOpen(r.status)),
+      byStatus: Object.values(BlockerStatus).map((status) => ({
+        status,
+        count: count((r) => r.status === status),
+      })),
+      byLayer: LAYERS.map((layer) => ({
+        layer,
+        open: count((r) => r.layer === layer && isOpen(r.status)),
+        resolved: count((r) => r.layer === layer && r.status === BlockerStatus.RESOLVED),
+      })),
+      ageing: [...ageing].map(([label, n]) => ({ label, count: n })),
+      medianDaysToResolve: summary.median_days === null ? null : Number(summary.median_days),
+      stale: summary.stale,
+    };
+  }
+
+  // ---------------------------------------------------------------- progress report
+
+  /**
+   * The progress report for [from, to): what was reported, resolved (a transition to RESOLVED in the
+   * period; the last one counts) and reopened (a transition from a closed status to TRIAGED), each
+   * blocker counted once; per layer what was open at the end and what was resolved in the period.
+   * End-of-period figures describe min(to, now), reconstructed from the audit trail's status changes.
+   */
+  async progressReport(actor: Actor, from: Date, to: Date, now: Date = new Date()): Promise<ProgressReportResult> {
+    if (!(from.getTime() < to.getTime())) throw BadUserInputError.field('to', 'must be later than from');
+    const asOf = new Date(Math.min(to.getTime(), now.getTime()));
+    /** The visibility rule as a select-list column, its parameter after the query's own. */
+    const visibleColumn = (params: unknown[]): { sql: string; params: unknown[] } => {
+      const rule = visibleRawSql(actor, 'b', params.length + 1);
+      return { sql: `(${rule.sql}) AS visible`, params: rule.param ? [...params, rule.param] : params };
+    };
+
+    const createdQuery = visibleColumn([from, to]);
+    const created = await this.query<{ id: string; visible: boolean }>(
+      `SELECT b.id, ${createdQuery.sql} FROM blocker b
+       WHERE b.created_at >= $1 AND b.created_at < $2 ORDER BY b.number`,
+      createdQuery.params,
+    );
+
+    const eventsQuery = visibleColumn([from, to, CLOSED_STATUSES]);
+    const events = await this.query<{
+      blocker_id: string;
+      at: Date;
+      to_status: string;
+      changes: Array<{ field: string; from: unknown; to: unknown }>;
+      created_at: Date;
+      layer: BlockerLayer;
+      visible: boolean;
+    }>(
+      `SELECT e.entity_id AS blocker_id, e.at, c->>'to' AS to_status, e.changes, b.created_at, b.layer,
+              ${eventsQuery.sql}
+       FROM audit_event e
+       CROSS JOIN LATERAL jsonb_array_elements(e.changes) c
+       JOIN blocker b ON b.id = e.entity_id
+       WHERE e.entity_type = 'Blocker' AND e.action = 'blocker.transitioned' AND c->>'field' = 'status'
+         AND e.at >= $1 AND e.at < $2
+         AND (c->>'to' = 'RESOLVED' OR (c->>'to' = 'TRIAGED' AND c->>'from' = ANY($3::text[])))
+       ORDER BY e.id`,
+      eventsQuery.params,
+    );
+    const resolvedEvents = new Map<string, (typeof events)[number]>();
+    const reopened = new Set<string>();
+    for (const e of events) {
+      if (e.to_status === BlockerStatus.RESOLVED) resolvedEvents.set(e.blocker_id, e);
+      else reopened.add(e.blocker_id);
+    }
+
+    // Status at the end: the last recorded status change before it (a blocker starts REPORTED).
+    const atEndQuery = visibleColumn([asOf, OPEN_STATUSES]);
+    const atEnd = await this.query<{
+      id: string;
+      layer: BlockerLayer;
+      status: BlockerStatus;
+      changed_at: Date;
+      visible: boolean;
+    }>(
+      `WITH last_change AS (
+         SELECT DISTINCT ON (e.entity_id) e.entity_id AS id, c->>'to' AS status, e.at
+         FROM audit_event e CROSS JOIN LATERAL jsonb_array_elements(e.changes) c
+         WHERE e.entity_type = 'Blocker' AND c->>'field' = 'status' AND e.at < $1
+         ORDER BY e.entity_id, e.id DESC
+       ), state AS (
+         SELECT b.*,
+                COALESCE(l.status, CASE WHEN b.status_changed_at < $1 THEN b.status::text ELSE 'REPORTED' END)
+                  AS status_at_end,
+                COALESCE(l.at, CASE WHEN b.status_changed_at < $1 THEN b.status_changed_at ELSE b.created_at END)
+                  AS changed_at
+         FROM blocker b LEFT JOIN last_change l ON l.id = b.id
+         WHERE b.created_at < $1
+       )
+       SELECT b.id, b.layer, b.status_at_end AS status, b.changed_at, ${atEndQuery.sql}
+       FROM state b
+       WHERE b.status_at_end = ANY($2::text[])
+       ORDER BY b.changed_at, b.number`,
+      atEndQuery.params,
+    );
+    const staleBefore = asOf.getTime() - STALE_AFTER_DAYS * DAY_MS;
+    const stale = atEnd.filter((b) => b.changed_at.getTime() <= staleBefore);
+
+    const daysToResolve = (e: (typeof events)[number]): number =>
+      (e.at.getTime() - e.created_at.getTime()) / DAY_MS;
+    const resolvedList = [...resolvedEvents.values()];
+    const medianDays = median(resolvedList.map(daysToResolve));
+    const byLayer = LAYERS.map((layer) => ({
+      layer,
+      open: atEnd.filter((b) => b.layer === layer).length,
+      resolved: resolvedList.filter((e) => e.layer === layer).length,
+    }));
+
+    const visibleIds = (ids: Iterable<string>, isVisible: (id: string) => boolean) =>
+      [...ids].filter(isVisible);
+    const newIds = created.filter((b) => b.visible).map((b) => b.id);
+    const resolvedIds = visibleIds(resolvedEvents.keys(), (id) => resolvedEvents.get(id)!.visible);
+    const staleIds = stale.filter((b) => b.visible).map((b) => b.id);
+    const entities = new Map(
+      (await this.blockers.visibleByIds(actor, [...new Set([...newIds, ...resolvedIds, ...staleIds])])).map(
+        (b) => [b.id, b],
+      ),
+    );
+    const pick = (ids: string[]): BlockerEntity[] =>
+      ids.map((id) => entities.get(id)).filter((b): b is BlockerEntity => b !== undefined);
+    const newBlockers = pick(newIds);
+    const resolvedBlockers = pick(resolvedIds).sort(byNumber);
+    const staleBlockers = pick(staleIds);
+    const owners = new Map(
+      (await this.providersByIds(staleBlockers.flatMap((b) => (b.ownerId ? [b.ownerId] : [])))).map((p) => [
+        p.id,
+        p,
+      ]),
+    );
+    const statusAtEnd = new Map(atEnd.map((b) => [b.id, b]));
+    const line = (b: BlockerEntity) => ({
+      key: `KNP-${b.number}`,
+      title: b.title,
+      layer: b.layer,
+      severity: b.severity,
+      status: b.status,
+    });
+
+    const data: ProgressReportData = {
+      from,
+      to,
+      asOf,
+      reported: created.length,
+      resolved: resolvedEvents.size,
+      reopened: reopened.size,
+      openAtEnd: atEnd.length,
+      stale: stale.length,
+      medianDaysToResolve: medianDays,
+      byLayer,
+      newBlockers: newBlockers.map(line),
+      resolvedBlockers: resolvedBlockers.map((b) => {
+        const event = resolvedEvents.get(b.id)!;
+        return {
+          ...line(b),
+          resolvedAt: event.at,
+          daysToResolve: daysToResolve(event),
+          resolution: resolutionOf(event.changes, b),
+        };
+      }),
+      staleBlockers: staleBlockers.map((b) => {
+        const state = statusAtEnd.get(b.id)!;
+        const owner = b.ownerId ? owners.get(b.ownerId) : undefined;
+        return {
+          ...line(b),
+          status: state.status,
+          owner: owner ? (owner.abbreviation ?? owner.name) : null,
+          statusChangedAt: state.changed_at,
+          daysWithoutChange: wholeDays(state.changed_at, asOf),
+        };
+      }),
+    };
+    return {
+      from,
+      to,
+      reported: data.reported,
+      resolved: data.resolved,
+      reopened: data.reopened,
+      medianDaysToResolve: medianDays,
+      byLayer,
+      newBlockers,
+      resolvedBlockers,
+      staleBlockers,
+      markdown: renderProgressReport(data),
+    };
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  private async needsByIds(ids: readonly string[]): Promise<DataNeedEntity[]> {
+    if (ids.length === 0) return [];
+    return (await this.tx.manager.getRepository(DataNeedEntity).findBy({ id: In([...new Set(ids)]) })).sort(
+      byCreated,
+    );
+  }
+
+  private async providersByIds(ids: readonly string[]): Promise<ProviderEntity[]> {
+    if (ids.length === 0) return [];
+    return (await this.tx.manager.getRepository(ProviderEntity).findBy({ id: In([...new Set(ids)]) })).sort(
+      byName,
+    );
+  }
+
+  private async blockersByIds(actor: Actor, ids: readonly string[]): Promise<BlockerEntity[]> {
+    return (await this.blockers.visibleByIds(actor, [...new Set(ids)])).sort(byNumber);
+  }
+}
+
+/** The resolution a RESOLVED transition recorded, else the blocker's current one. */
+function resolutionOf(
+  changes: ReadonlyArray<{ field: string; to: unknown }>,
+  b: BlockerEntity,
+): { kind: string; summary: string; reference: string | null } | null {
+  const recorded = (field: string): string | null => {
+    const value = changes.find((c) => c.field === field)?.to;
+    return typeof value === 'string' ? value : null;
+  };
+  const kind = recorded('resolutionKind') ?? b.resolutionKind;
+  const summary = recorded('resolutionSummary') ?? b.resolutionSummary;
+  if (!kind || !summary) return null;
+  return { kind, summary, reference: recorded('resolutionReference') ?? b.resolutionReference };
+}

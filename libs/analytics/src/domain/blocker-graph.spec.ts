@@ -1,0 +1,156 @@
+import { buildBlockerGraph, GraphData, GraphEdgeKind, GraphInput, GraphNodeKind, neighbourhood } from './blocker-graph';
+
+/**
+ *   A --n1--> B --n2--> C        A, B, C, D providers; B holds dataset dB; D holds dE
+ *   b1 affects n1 (open), b2 affects n2 (open) and waits for b1, b3 affects n2 (closed)
+ *   D and its dataset dE form their own component; Z is a provider without connections.
+ */
+const input: GraphInput = {
+  providers: [
+    { id: 'A', label: 'A', weight: 1 },
+    { id: 'B', label: 'B', weight: 2 },
+    { id: 'C', label: 'C', weight: 1 },
+    { id: 'D', label: 'D', weight: 0 },
+    { id: 'Z', label: 'Z', weight: 0 },
+  ],
+  datasets: [
+    { id: 'dB', holderId: 'B', label: 'DB', weight: 0 },
+    { id: 'dE', holderId: 'D', label: 'DE', weight: 0 },
+  ],
+  needs: [
+    { id: 'n1', requesterId: 'A', supplierId: 'B', blocked: true },
+    { id: 'n2', requesterId: 'B', supplierId: 'C', blocked: true },
+  ],
+  blockers: [
+    { id: 'b1', label: 'KNP-1', weight: 50, open: true },
+    { id: 'b2', label: 'KNP-2', weight: 40, open: true },
+    { id: 'b3', label: 'KNP-3', weight: 0, open: false },
+  ],
+  links: [
+    { blockerId: 'b1', needId: 'n1' },
+    { blockerId: 'b2', needId: 'n2' },
+    { blockerId: 'b3', needId: 'n2' },
+    { blockerId: 'hidden', needId: 'n1' },
+  ],
+  dependencies: [
+    { blockerId: 'b2', dependsOnId: 'b1' },
+    { blockerId: 'b3', dependsOnId: 'b1' },
+    { blockerId: 'b2', dependsOnId: 'hidden' },
+  ],
+};
+
+const ids = (g: { nodes: Array<{ id: string }> }): string[] => g.nodes.map((n) => n.id).sort();
+const edgeKeys = (g: { edges: Array<{ source: string; target: string; kind: string; needId: string | null }> }) =>
+  g.edges.map((e) => `${e.kind} ${e.source}->${e.target}${e.needId ? ` ${e.needId}` : ''}`).sort();
+
+describe('blocker graph', () => {
+  let graph: GraphData;
+  beforeAll(() => {
+    graph = buildBlockerGraph(input);
+  });
+
+  it('has one NEEDS edge per need, HOLDS per dataset, BLOCKS to requester and supplier, DEPENDS_ON', () => {
+    expect(edgeKeys(graph)).toEqual(
+      [
+        'NEEDS A->B n1',
+        'NEEDS B->C n2',
+        'HOLDS B->dB',
+        'HOLDS D->dE',
+        'BLOCKS b1->A n1',
+        'BLOCKS b1->B n1',
+        'BLOCKS b2->B n2',
+        'BLOCKS b2->C n2',
+        'BLOCKS b3->B n2',
+        'BLOCKS b3->C n2',
+        'DEPENDS_ON b2->b1',
+        'DEPENDS_ON b3->b1',
+      ].sort(),
+    );
+  });
+
+  it('leaves out links and dependencies of blockers it was not given (confidential, filtered)', () => {
+    expect(graph.edges.some((e) => e.source === 'hidden' || e.target === 'hidden')).toBe(false);
+    expect(graph.nodes.has('hidden')).toBe(false);
+  });
+
+  it('marks what blocks: needs by their state, BLOCKS by an open blocker, DEPENDS_ON when both are open', () => {
+    const edge = (kind: GraphEdgeKind, source: string, target: string) =>
+      graph.edges.find((e) => e.kind === kind && e.source === source && e.target === target)!;
+    expect(edge(GraphEdgeKind.NEEDS, 'A', 'B').blocked).toBe(true);
+    expect(edge(GraphEdgeKind.BLOCKS, 'b1', 'A').blocked).toBe(true);
+    expect(edge(GraphEdgeKind.BLOCKS, 'b3', 'C').blocked).toBe(false);
+    expect(edge(GraphEdgeKind.DEPENDS_ON, 'b2', 'b1').blocked).toBe(true);
+    expect(edge(GraphEdgeKind.DEPENDS_ON, 'b3', 'b1').blocked).toBe(false);
+    expect(edge(GraphEdgeKind.HOLDS, 'B', 'dB').blocked).toBe(false);
+  });
+
+  it('keeps kinds, labels and weights of nodes', () => {
+    expect(graph.nodes.get('b1')).toEqual({ id: 'b1', kind: GraphNodeKind.BLOCKER, label: 'KNP-1', weight: 50 });
+    expect(graph.nodes.get('dB')).toEqual({ id: 'dB', kind: GraphNodeKind.DATASET, label: 'DB', weight: 0 });
+    expect(graph.nodes.get('B')).toEqual({ id: 'B', kind: GraphNodeKind.PROVIDER, label: 'B', weight: 2 });
+  });
+
+  describe('neighbourhood', () => {
+    it('depth 1 around a provider: the provider, its neighbours and the edges among them', () => {
+      const answer = neighbourhood(graph, { focusId: 'A', depth: 1, limit: 100 });
+      expect(ids(answer)).toEqual(['A', 'B', 'b1']);
+      expect(edgeKeys(answer)).toEqual(['BLOCKS b1->A n1', 'BLOCKS b1->B n1', 'NEEDS A->B n1']);
+      expect(answer).toMatchObject({ totalNodes: 3, truncated: false });
+      expect(answer.nodes[0].id).toBe('A');
+    });
+
+    it('depth 2 follows edges in both directions', () => {
+      const answer = neighbourhood(graph, { focusId: 'A', depth: 2, limit: 100 });
+      expect(ids(answer)).toEqual(['A', 'B', 'C', 'b1', 'b2', 'b3', 'dB']);
+    });
+
+    it('depth 0 is the focus alone when it has connections', () => {
+      const answer = neighbourhood(graph, { focusId: 'b1', depth: 0, limit: 100 });
+      expect(answer).toEqual({
+        nodes: [graph.nodes.get('b1')],
+        edges: [],
+        totalNodes: 1,
+        truncated: false,
+      });
+    });
+
+    it('around a dataset and around a blocker', () => {
+      expect(ids(neighbourhood(graph, { focusId: 'dE', depth: 4, limit: 100 }))).toEqual(['D', 'dE']);
+      expect(ids(neighbourhood(graph, { focusId: 'b2', depth: 1, limit: 100 }))).toEqual(['B', 'C', 'b1', 'b2']);
+    });
+
+    it('a node without connections, or one not in the graph, gives an empty answer', () => {
+      const empty = { nodes: [], edges: [], totalNodes: 0, truncated: false };
+      expect(neighbourhood(graph, { focusId: 'Z', depth: 4, limit: 100 })).toEqual(empty);
+      expect(neighbourhood(graph, { focusId: 'hidden', depth: 4, limit: 100 })).toEqual(empty);
+    });
+
+    it('the whole graph is every connected node', () => {
+      const answer = neighbourhood(graph, { focusId: null, depth: 0, limit: 100 });
+      expect(ids(answer)).toEqual(['A', 'B', 'C', 'D', 'b1', 'b2', 'b3', 'dB', 'dE']);
+      expect(answer.edges).toHaveLength(graph.edges.length);
+    });
+
+    it('cuts at the limit: nearest first, then most connected, then by id; says it was cut', () => {
+      const answer = neighbourhood(graph, { focusId: 'A', depth: 4, limit: 3 });
+      // distance 1 from A: B (degree 6) and b1 (degree 4); so A, B, b1.
+      expect(answer.nodes.map((n) => n.id)).toEqual(['A', 'B', 'b1']);
+      expect(answer).toMatchObject({ totalNodes: 7, truncated: true });
+      expect(edgeKeys(answer)).toEqual(['BLOCKS b1->A n1', 'BLOCKS b1->B n1', 'NEEDS A->B n1']);
+
+      const whole = neighbourhood(graph, { focusId: null, depth: 0, limit: 2 });
+      expect(whole.nodes.map((n) => n.id)).toEqual(['B', 'b1']);
+      expect(whole).toMatchObject({ totalNodes: 9, truncated: true, edges: [expect.objectContaining({ kind: 'BLOCKS' })] });
+    });
+
+    it('gives the same answer every time', () => {
+      const a = neighbourhood(graph, { focusId: null, depth: 0, limit: 5 });
+      const b = neighbourhood(buildBlockerGraph({ ...input, needs: [...input.needs].reverse() }), {
+        focusId: null,
+        depth: 0,
+        limit: 5,
+      });
+      expect(b).toEqual(a);
+    });
+  });
+});
