@@ -7,7 +7,7 @@ import { AppConfig } from '@app/config/config.service';
 // valid. (Those are CommonJS files of ours: an import() of the ES-module packages themselves would race
 // with the require() calls that load them elsewhere, which Node 20 does not survive.)
 
-const USAGE = 'usage: node dist/apps/api/src/main.js [migrate]';
+const USAGE = 'usage: node dist/apps/api/src/main.js [migrate | audit:verify]';
 
 /** Stop with one readable line on stderr. */
 function fail(message: string, code = 1): never {
@@ -32,15 +32,28 @@ async function main(): Promise<void> {
   }
   const command = process.argv[2];
   if (command === undefined) {
-    const { serve } = await import('./serve.js');
-    return serve(config);
+    try {
+      const { serve } = await import('./serve.js');
+      return await serve(config);
+    } catch (error) {
+      fail(`The server did not start: ${reason(error)}`);
+    }
   }
   if (command === 'migrate') {
     try {
-      const { migrate } = await import('./migrate.js');
+      const { migrate } = await import('./commands.js');
       await migrate(config);
     } catch (error) {
       fail(`Migration failed: ${reason(error)}`);
+    }
+    return;
+  }
+  if (command === 'audit:verify') {
+    try {
+      const { auditVerify } = await import('./commands.js');
+      process.exitCode = await auditVerify(config);
+    } catch (error) {
+      fail(`Audit verification failed: ${reason(error)}`);
     }
     return;
   }

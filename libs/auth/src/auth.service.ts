@@ -63,7 +63,7 @@ export class AuthService {
         [claims.org],
       );
       providerId = rows[0]?.id ?? null;
-      if (!providerId && claims.roles.every((role) => role === Role.STEWARD)) {
+      if (!providerId && claims.roles.includes(Role.STEWARD)) {
         throw new ForbiddenError(`The organisation ${claims.org} in your token is not a registered provider`);
       }
     }

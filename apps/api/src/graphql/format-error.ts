@@ -21,21 +21,21 @@ const CLIENT_CODES = new Set([
 /**
  * graphql-js refuses a variable that does not coerce (a malformed Date, a missing required field) with
  * BAD_USER_INPUT and says where only in its message, e.g. `Variable "$input" got invalid value "x" at
- * "input.targetDate"; ...`. Name that place in `fields`, as every other BAD_USER_INPUT does.
+ * "input.targetDate"; ...`. Name that place in `fields`, as every other BAD_USER_INPUT does. (String
+ * values are printed with escaped quotes, so a quoted path or field name cannot come from the value.)
  */
-const INVALID_VARIABLE = /^Variable "\$([^"]+)" got invalid value [\s\S]*?(?: at "([^"]+)")?; ([\s\S]*)$/;
-const MISSING_FIELD = /^Field "([^"]+)" of required type/;
-
 function variableFields(message: string): Array<{ field: string; message: string }> {
-  const invalid = INVALID_VARIABLE.exec(message);
-  if (!invalid) {
-    const variable = /^Variable "\$([^"]+)"/.exec(message);
-    return variable ? [{ field: variable[1], message }] : [];
-  }
-  const [, variable, at, reason] = invalid;
-  const path = (at ?? variable).replace(/\[(\d+)\]/g, '.$1');
-  const missing = MISSING_FIELD.exec(reason);
-  return [{ field: missing ? `${path}.${missing[1]}` : path, message: reason }];
+  const variable = /^Variable "\$([^"]+)"/.exec(message);
+  if (!variable) return [];
+  const at = / at "([^"]+)"; /.exec(message);
+  const field = /; Field "([^"]+)" (?:of required type|is not defined)/.exec(message);
+  const path = (at ? at[1] : variable[1]).replace(/\[(\d+)\]/g, '.$1');
+  const reason = at
+    ? message.slice(at.index + at[0].length)
+    : field
+      ? message.slice(field.index + 2)
+      : message;
+  return [{ field: field ? `${path}.${field[1]}` : path, message: reason }];
 }
 
 /**

@@ -16,10 +16,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       status === 413
         ? 'The request body is larger than the configured limit (HTTP_BODY_LIMIT)'
         : exception.message;
-    res
-      .status(status)
-      .json({
-        errors: [{ message, extensions: { code, ...(status === 413 ? { measure: 'bodySize' } : {}) } }],
-      });
+    res.status(status).json({
+      errors: [{ message, extensions: { code, ...(status === 413 ? { measure: 'bodySize' } : {}) } }],
+    });
   }
 }

@@ -3,6 +3,7 @@ import {
   DocumentNode,
   ExecutionArgs,
   getOperationAST,
+  getVariableValues,
   GraphQLError,
   GraphQLFormattedError,
   OperationTypeNode,
@@ -94,6 +95,14 @@ export function graphqlWsOptions(
         ];
       }
       const variables = payload.variables ?? {};
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
+        maxErrors: 50,
+      });
+      if (coerced.errors) {
+        return coerced.errors.map(
+          (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } }),
+        );
+      }
       const tooComplex = checkLimits(
         measure(schema, document, payload.operationName, variables),
         config.queryLimits,
