@@ -6,3 +6,4 @@ export * from './request-context';
 export * from './transaction.service';
 export * from './core.module';
 export * from './permissions';
+export * from './validation';

@@ -28,6 +28,9 @@ export interface ProviderFilterValues {
   search?: string | null;
 }
 
+/** OINs are kept as the register writes them: letters in the main number in upper case. */
+const normaliseOin = (oin: string | null | undefined): string | null | undefined => oin?.toUpperCase();
+
 const AUDITED: Array<keyof ProviderEntity> = ['name', 'abbreviation', 'kind', 'oin', 'tooiUri', 'parentId'];
 
 @Injectable()
@@ -52,7 +55,7 @@ export class ProvidersService {
         name: fields.name,
         abbreviation: fields.abbreviation ?? null,
         kind: fields.kind,
-        oin: fields.oin ?? null,
+        oin: normaliseOin(fields.oin) ?? null,
         tooiUri: fields.tooiUri ?? null,
         parentId: fields.parentId ?? null,
       });
@@ -73,6 +76,7 @@ export class ProvidersService {
       const before = await this.repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!before) throw new NotFoundError('Provider', id);
       if (fields.parentId) await this.requireAcyclicParent(id, fields.parentId);
+      if (fields.oin) fields = { ...fields, oin: normaliseOin(fields.oin) };
       const after: ProviderEntity = { ...before };
       for (const key of AUDITED) {
         if (fields[key as keyof ProviderFields] !== undefined) {

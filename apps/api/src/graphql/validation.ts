@@ -28,13 +28,26 @@ function isCustomParameter(metadata: ArgumentMetadata): boolean {
   return type === 'custom' || type === CUSTOM_ROUTE_ARGS_METADATA;
 }
 
+/** Paths of strings holding a NUL character, which PostgreSQL text cannot store. */
+function nulFields(value: unknown, path: string): FieldError[] {
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? [{ field: path, message: 'must not contain NUL characters' }] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => nulFields(item, `${path}.${i}`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => nulFields(item, `${path}.${key}`));
+  }
+  return [];
+}
+
 /** class-validator on every input object; failures are BAD_USER_INPUT naming each field at fault. */
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (isCustomParameter(metadata)) return value;
+    const nul = nulFields(value, metadata.data ?? 'input');
+    if (nul.length > 0) throw new BadUserInputError(nul);
     const type = metadata.metatype;
     if (
-      isCustomParameter(metadata) ||
       !type ||
       PRIMITIVES.includes(type) ||
       value === null ||

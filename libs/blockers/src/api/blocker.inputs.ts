@@ -1,3 +1,4 @@
+import { NotBlank } from '@app/core/validation';
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
@@ -158,11 +159,13 @@ export class ReportBlockerInput {
   @Field()
   @IsString()
   @Length(5, 200)
+  @NotBlank()
   title: string;
 
   @Field()
   @IsString()
   @Length(1, 20000)
+  @NotBlank()
   description: string;
 
   @Field(() => BlockerType)
@@ -242,12 +245,14 @@ export class UpdateBlockerInput {
   @IsOptional()
   @IsString()
   @Length(5, 200)
+  @NotBlank()
   title?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
   @Length(1, 20000)
+  @NotBlank()
   description?: string | null;
 
   @Field(() => BlockerType, { nullable: true })
@@ -307,6 +312,7 @@ export class ResolutionInput {
   @Field()
   @IsString()
   @Length(5, 5000)
+  @NotBlank()
   summary: string;
 
   @Field(() => String, { nullable: true })
@@ -402,6 +408,7 @@ export class AddCommentInput {
   @Field()
   @IsString()
   @Length(1, 20000)
+  @NotBlank()
   body: string;
 }
 
@@ -433,5 +440,6 @@ export class SteeringDecisionInput {
   @Field()
   @IsString()
   @Length(5, 5000)
+  @NotBlank()
   rationale: string;
 }

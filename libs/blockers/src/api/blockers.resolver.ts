@@ -57,8 +57,8 @@ export class BlockersResolver {
     @CurrentActor() actor: Actor,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
-    @Args('filter', { type: () => BlockerFilter, nullable: true }) filter: BlockerFilter | null,
-    @Args('orderBy', { type: () => BlockerOrder, nullable: true }) orderBy: BlockerOrder | null,
+    @Args('filter', { type: () => BlockerFilter, nullable: true }) filter?: BlockerFilter,
+    @Args('orderBy', { type: () => BlockerOrder, nullable: true }) orderBy?: BlockerOrder,
   ) {
     const now = Date.now();
     const page = await this.blockers.list(

@@ -1,3 +1,4 @@
+import { NotBlank } from '@app/core/validation';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import {
   ArrayMaxSize,
@@ -126,6 +127,7 @@ export class DeclareDataNeedInput {
   @Field()
   @IsString()
   @Length(5, 2000)
+  @NotBlank()
   purpose: string;
 
   @Field(() => String, { nullable: true })
@@ -166,6 +168,7 @@ export class UpdateDataNeedInput {
   @IsOptional()
   @IsString()
   @Length(5, 2000)
+  @NotBlank()
   purpose?: string | null;
 
   @Field(() => String, { nullable: true })

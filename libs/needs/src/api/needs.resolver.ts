@@ -39,7 +39,7 @@ export class NeedsResolver {
   async dataNeeds(
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
-    @Args('filter', { type: () => DataNeedFilter, nullable: true }) filter: DataNeedFilter | null,
+    @Args('filter', { type: () => DataNeedFilter, nullable: true }) filter?: DataNeedFilter,
   ) {
     const page = await this.needService.list(
       { first, after },

@@ -1,3 +1,4 @@
+import { NotBlank } from '@app/core/validation';
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsBoolean, IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { Connection, NodeInterface } from '@app/core/graphql';
@@ -130,6 +131,7 @@ export class CreateProviderInput {
   @Field()
   @IsString()
   @Length(2, 200)
+  @NotBlank()
   name: string;
 
   @Field(() => String, { nullable: true })
@@ -168,6 +170,7 @@ export class UpdateProviderInput {
   @IsOptional()
   @IsString()
   @Length(2, 200)
+  @NotBlank()
   name?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -206,6 +209,7 @@ export class RegisterDatasetInput {
   @Field()
   @IsString()
   @Length(2, 200)
+  @NotBlank()
   name: string;
 
   @Field(() => String, { nullable: true })

@@ -29,7 +29,7 @@ export class ProvidersResolver {
   async providers(
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
-    @Args('filter', { type: () => ProviderFilter, nullable: true }) filter: ProviderFilter | null,
+    @Args('filter', { type: () => ProviderFilter, nullable: true }) filter?: ProviderFilter,
   ) {
     return toConnection(
       toPage(await this.providerService.list({ first, after }, filter ?? {}), ProviderNode.from),
