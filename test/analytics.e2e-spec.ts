@@ -7,7 +7,7 @@
  * too). An ANALYST never sees it listed; STEERING does. Computations count it either way: for the
  * analyst too, resolving KNP-3 does not free N3 or N5, because KNP-19 still holds them.
  */
-import { BlockerType, layerOf } from '@app/blockers/domain/taxonomy';
+import { BlockerLayer, BlockerType, layerOf } from '@app/blockers/domain/taxonomy';
 import { reference } from './support/demo';
 import { codeOf, GraphQLResponse, TestServer, token } from './support/server';
 
@@ -51,7 +51,8 @@ const dependentsOf = (key: string): Set<string> =>
 
 const freedBy = (resolved: Set<string>): string[] =>
   blockedNeeds.filter((n) => openOf(n).every((b) => resolved.has(b)));
-const people = (needs: string[]): number => needs.reduce((s, n) => s + (needByKey.get(n)!.annualCases ?? 0), 0);
+const people = (needs: string[]): number =>
+  needs.reduce((s, n) => s + (needByKey.get(n)!.annualCases ?? 0), 0);
 const fullyFreed = (freed: string[]): string[] => {
   const requesters = new Set(blockedNeeds.map((n) => needByKey.get(n)!.requester));
   return [...requesters].filter((p) =>
@@ -60,7 +61,11 @@ const fullyFreed = (freed: string[]): string[] => {
 };
 function score(key: string) {
   const freed = isOpen(key) ? freedBy(new Set([key, ...pre(key)])) : [];
-  return { needsUnblocked: freed.length, peopleReached: people(freed), providersUnblocked: fullyFreed(freed).length };
+  return {
+    needsUnblocked: freed.length,
+    peopleReached: people(freed),
+    providersUnblocked: fullyFreed(freed).length,
+  };
 }
 function expectedWhatIf(keys: string[]) {
   const set = new Set(keys);
@@ -90,7 +95,8 @@ const orgOf = (key: string): string => providerByKey.get(key)!.oin ?? providerBy
 const steward = (key: string): string =>
   token('STEWARD', { org: orgOf(key), sub: `analytics-steward-${key.toLowerCase()}` });
 
-const localId = (globalId: string): string => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
+const localId = (globalId: string): string =>
+  Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
 const gid = (type: string, id: string): string => Buffer.from(`${type}:${id}`).toString('base64url');
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const sorted = <T>(list: T[]): T[] => [...list].sort();
@@ -157,7 +163,11 @@ describe('analytics', () => {
   describe('criticalBlockers', () => {
     const expected = (viewer: 'analyst' | 'steering', by: string) => {
       const measure = (s: ReturnType<typeof score>): number =>
-        by === 'NEEDS_UNBLOCKED' ? s.needsUnblocked : by === 'PEOPLE_REACHED' ? s.peopleReached : s.providersUnblocked;
+        by === 'NEEDS_UNBLOCKED'
+          ? s.needsUnblocked
+          : by === 'PEOPLE_REACHED'
+            ? s.peopleReached
+            : s.providersUnblocked;
       return blockers
         .filter((b) => OPEN.has(b.status) && (viewer === 'steering' || !b.confidential))
         .map((b) => ({ key: b.key, number: b.number, ...score(b.key) }))
@@ -205,23 +215,28 @@ describe('analytics', () => {
   // ---------------------------------------------------------------- blockerImpact
 
   describe('blockerImpact', () => {
-    it.each(blockers.filter((b) => !b.confidential).map((b) => b.key))('answers %s by the definitions', async (key) => {
-      const b = blockers.find((x) => x.key === key)!;
-      const { blockerImpact: impact } = await server.ok<any>(IMPACT, { id: B[key] }, analyst);
-      const visible = (set: Set<string>) => [...set].filter((k) => !CONFIDENTIAL.has(k)).sort(byNumber);
-      expect(impact.blocker.key).toBe(key);
-      expect(keys(impact.affectedNeeds)).toEqual(sorted(b.affectedNeeds));
-      expect(keys(impact.affectedProviders)).toEqual(
-        sorted([
-          ...new Set(b.affectedNeeds.flatMap((n) => [needByKey.get(n)!.requester, needByKey.get(n)!.supplier])),
-        ]),
-      );
-      expect(impact.peopleAffectedPerYear).toBe(people(b.affectedNeeds));
-      const resolved = isOpen(key) ? new Set([key, ...pre(key)]) : new Set<string>();
-      expect(keys(impact.unblockedIfResolved)).toEqual(sorted(freedBy(resolved)));
-      expect(impact.prerequisites.map((x: any) => x.key)).toEqual(visible(pre(key)));
-      expect(impact.dependents.map((x: any) => x.key)).toEqual(visible(dependentsOf(key)));
-    });
+    it.each(blockers.filter((b) => !b.confidential).map((b) => b.key))(
+      'answers %s by the definitions',
+      async (key) => {
+        const b = blockers.find((x) => x.key === key)!;
+        const { blockerImpact: impact } = await server.ok<any>(IMPACT, { id: B[key] }, analyst);
+        const visible = (set: Set<string>) => [...set].filter((k) => !CONFIDENTIAL.has(k)).sort(byNumber);
+        expect(impact.blocker.key).toBe(key);
+        expect(keys(impact.affectedNeeds)).toEqual(sorted(b.affectedNeeds));
+        expect(keys(impact.affectedProviders)).toEqual(
+          sorted([
+            ...new Set(
+              b.affectedNeeds.flatMap((n) => [needByKey.get(n)!.requester, needByKey.get(n)!.supplier]),
+            ),
+          ]),
+        );
+        expect(impact.peopleAffectedPerYear).toBe(people(b.affectedNeeds));
+        const resolved = isOpen(key) ? new Set([key, ...pre(key)]) : new Set<string>();
+        expect(keys(impact.unblockedIfResolved)).toEqual(sorted(freedBy(resolved)));
+        expect(impact.prerequisites.map((x: any) => x.key)).toEqual(visible(pre(key)));
+        expect(impact.dependents.map((x: any) => x.key)).toEqual(visible(dependentsOf(key)));
+      },
+    );
 
     it('counts what the viewer cannot see: KNP-3 frees nothing while KNP-19 holds N3 and N5', async () => {
       const asAnalyst = (await server.ok<any>(IMPACT, { id: B['KNP-3'] }, analyst)).blockerImpact;
@@ -323,7 +338,8 @@ describe('analytics', () => {
     const edgeSet = (g: Graph): string[] =>
       sorted(
         g.edges.map(
-          (e) => `${e.kind} ${keyOf.get(e.source)}->${keyOf.get(e.target)}${e.needId ? ` ${keyOf.get(e.needId)}` : ''}`,
+          (e) =>
+            `${e.kind} ${keyOf.get(e.source)}->${keyOf.get(e.target)}${e.needId ? ` ${keyOf.get(e.needId)}` : ''}`,
         ),
       );
     const datasetsOf = reference.datasets.map((d) => d.key);
@@ -387,7 +403,9 @@ describe('analytics', () => {
           expect(node.kind).toBe('DATASET');
           const open = new Set(
             blockers
-              .filter((b) => OPEN.has(b.status) && b.affectedNeeds.some((n) => needByKey.get(n)!.dataset === key))
+              .filter(
+                (b) => OPEN.has(b.status) && b.affectedNeeds.some((n) => needByKey.get(n)!.dataset === key),
+              )
               .map((b) => b.key),
           );
           const code = reference.datasets.find((d) => d.key === key)!.code;
@@ -430,7 +448,12 @@ describe('analytics', () => {
       const d = await graph(analyst, { focusId: D.POLIS, depth: 1 });
       expect(nodeKeys(d)).toEqual(['POLIS', 'UWV']);
       const zero = await graph(analyst, { focusId: B['KNP-13'], depth: 0 });
-      expect(zero).toEqual({ nodes: [expect.objectContaining({ id: B['KNP-13'] })], edges: [], totalNodes: 1, truncated: false });
+      expect(zero).toEqual({
+        nodes: [expect.objectContaining({ id: B['KNP-13'] })],
+        edges: [],
+        totalNodes: 1,
+        truncated: false,
+      });
     });
 
     it('a node without connections is an empty answer', async () => {
@@ -451,7 +474,10 @@ describe('analytics', () => {
       expect(sorted(shown)).toEqual(
         sorted(
           blockers
-            .filter((b) => OPEN.has(b.status) && ['TECHNICAL', 'GOVERNANCE'].includes(layerOf(b.type as BlockerType)))
+            .filter(
+              (b) =>
+                OPEN.has(b.status) && ['TECHNICAL', 'GOVERNANCE'].includes(layerOf(b.type as BlockerType)),
+            )
             .map((b) => b.key),
         ),
       );
@@ -551,16 +577,27 @@ describe('analytics', () => {
       from: new Date(Date.now() - 10 * DAY).toISOString(),
       to: new Date(Date.now() + DAY).toISOString(),
     });
-    const layers = ['LEGAL', 'ORGANISATIONAL', 'SEMANTIC', 'TECHNICAL', 'GOVERNANCE'];
+    const layers = Object.values(BlockerLayer);
     const byLayer = (status: (s: string) => boolean) =>
-      layers.map((layer) => blockers.filter((b) => layerOf(b.type as BlockerType) === layer && status(b.status)).length);
+      layers.map(
+        (layer) =>
+          blockers.filter((b) => layerOf(b.type as BlockerType) === layer && status(b.status)).length,
+      );
 
     it('stats count every blocker, confidential ones too', async () => {
       const expected = {
         open: blockers.filter((b) => OPEN.has(b.status)).length,
-        byStatus: ['REPORTED', 'TRIAGED', 'PRIORITISED', 'IN_PROGRESS', 'ESCALATED', 'RESOLVED', 'REJECTED', 'DUPLICATE', 'WITHDRAWN'].map(
-          (status) => ({ status, count: blockers.filter((b) => b.status === status).length }),
-        ),
+        byStatus: [
+          'REPORTED',
+          'TRIAGED',
+          'PRIORITISED',
+          'IN_PROGRESS',
+          'ESCALATED',
+          'RESOLVED',
+          'REJECTED',
+          'DUPLICATE',
+          'WITHDRAWN',
+        ].map((status) => ({ status, count: blockers.filter((b) => b.status === status).length })),
         byLayer: layers.map((layer, i) => ({
           layer,
           open: byLayer((s) => OPEN.has(s))[i],
@@ -636,7 +673,11 @@ describe('analytics', () => {
       expect(before.byLayer.every((l: any) => l.open === 0 && l.resolved === 0)).toBe(true);
       expect(before.markdown).toContain('2020-01-01 to 2020-03-31');
       expect(before.markdown).toContain('## Resolved blockers\n\nNone.');
-      const res = await server.gql(REPORT, { from: '2021-01-01T00:00:00Z', to: '2021-01-01T00:00:00Z' }, analyst);
+      const res = await server.gql(
+        REPORT,
+        { from: '2021-01-01T00:00:00Z', to: '2021-01-01T00:00:00Z' },
+        analyst,
+      );
       expect(codeOf(res)).toBe('BAD_USER_INPUT');
       expect(fieldsOf(res)).toEqual(['to']);
     });
@@ -684,7 +725,14 @@ describe('analytics', () => {
         const k7 = await server.ok<any>('{ blocker(key: "KNP-7") { id version } }', {}, steering);
         await server.ok(
           'mutation($input: TransitionBlockerInput!) { transitionBlocker(input: $input) { status } }',
-          { input: { id: k7.blocker.id, expectedVersion: k7.blocker.version, to: 'TRIAGED', reason: 'New facts' } },
+          {
+            input: {
+              id: k7.blocker.id,
+              expectedVersion: k7.blocker.version,
+              to: 'TRIAGED',
+              reason: 'New facts',
+            },
+          },
           steering,
         );
       });
@@ -744,7 +792,11 @@ describe('analytics', () => {
         ).progressReport;
         expect(earlierSteering.staleBlockers).toEqual([{ key: 'KNP-1' }]);
         expect(earlierSteering.newBlockers.map((b: any) => b.key)).toEqual(['KNP-2', 'KNP-5']);
-        expect(earlier.byLayer.find((l: any) => l.layer === 'LEGAL')).toEqual({ layer: 'LEGAL', open: 2, resolved: 2 });
+        expect(earlier.byLayer.find((l: any) => l.layer === 'LEGAL')).toEqual({
+          layer: 'LEGAL',
+          open: 2,
+          resolved: 2,
+        });
       });
     });
   });

@@ -120,7 +120,7 @@ describe('audit trail', () => {
     /** The events written so far for A, oldest first: action and actor name. */
     const written: Array<{ action: string; actor: string }> = [];
 
-    /** Run a mutation; expect exactly the given events (oldest first) and nothing else. */
+    /** Run a mutation; expect exactly the given events (in any order) and nothing else. */
     const expectEvents = async (
       run: () => Promise<unknown>,
       expected: Array<{ action: string; actor: string; entityType?: string; reason?: string | null }>,
@@ -128,14 +128,17 @@ describe('audit trail', () => {
       const since = await lastEventId();
       await run();
       const events = await eventsAfter(since);
+      const byAction = (a: { action: string }, b: { action: string }) => a.action.localeCompare(b.action);
       expect(
-        events.map((e: any) => ({
-          action: e.action,
-          actor: e.actor,
-          entityType: e.entity_type,
-          reason: e.reason,
-        })),
-      ).toEqual(expected.map((e) => ({ entityType: 'Blocker', reason: null, ...e })));
+        events
+          .map((e: any) => ({
+            action: e.action,
+            actor: e.actor,
+            entityType: e.entity_type,
+            reason: e.reason,
+          }))
+          .sort(byAction),
+      ).toEqual(expected.map((e) => ({ entityType: 'Blocker', reason: null, ...e })).sort(byAction));
     };
 
     it('reportBlocker: blocker.reported', async () => {
@@ -377,6 +380,13 @@ describe('audit trail', () => {
   describe('a failing mutation leaves no event and no change', () => {
     let F: any;
     let knp: Record<string, any>;
+    const AGENDA =
+      '{ blockers(first: 100, filter: { open: true }, orderBy: { field: RANK, direction: ASC }) { nodes { key priority { rank } } } }';
+    const agenda = async (): Promise<Array<[string, number | null]>> =>
+      (await server.ok<any>(AGENDA, {}, admin)).blockers.nodes
+        .filter((b: any) => b.priority.rank !== null)
+        .map((b: any) => [b.key, b.priority.rank]);
+    let agendaBefore: Array<[string, number | null]>;
 
     beforeAll(async () => {
       // F: reported by Den Haag on N17 and N14, owned by BZK, endorsed by SVB, waiting for KNP-10, escalated.
@@ -415,6 +425,7 @@ describe('audit trail', () => {
         );
       }
       F = await blocker(F.key);
+      agendaBefore = await agenda();
       knp = Object.fromEntries(
         await Promise.all(
           ['KNP-5', 'KNP-6', 'KNP-10', 'KNP-11', 'KNP-13', 'KNP-14'].map(async (k) => [k, await blocker(k)]),
@@ -733,16 +744,11 @@ describe('audit trail', () => {
 
     it('leaves the agenda as it was after the refused decision', async () => {
       expect((await blocker('KNP-6')).version).toBe(knp['KNP-6'].version);
-      const ranks = await server.ok<any>(
-        '{ blockers(first: 100, orderBy: { field: RANK, direction: ASC }) { nodes { key priority { rank } } } }',
-        {},
-        admin,
-      );
-      expect(ranks.blockers.nodes.slice(0, 3).map((b: any) => [b.key, b.priority.rank])).toEqual([
+      expect(agendaBefore.slice(0, 2)).toEqual([
         ['KNP-6', 1],
         ['KNP-14', 2],
-        [expect.any(String), null],
       ]);
+      expect(await agenda()).toEqual(agendaBefore);
     });
 
     it.each([

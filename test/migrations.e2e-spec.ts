@@ -37,20 +37,28 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `node main.js <args>` with only PATH, NODE_ENV=test and `env`. */
+function run(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('exit', (code) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
       clearTimeout(timer);
-      done({ code, output });
+      done({ code, stdout, stderr });
     });
   });
 }
@@ -106,29 +114,34 @@ describe('migrations', () => {
   });
 
   describe('npm run migrate (main.js migrate)', () => {
-    it('migrates DATABASE_URL and exits 0 without listening', async () => {
+    it('migrates DATABASE_URL and exits 0 without serving or loading demo data', async () => {
       const url = await freshDatabase();
-      const first = await run(['migrate'], { DATABASE_URL: url, PORT: '1' });
-      expect(first).toMatchObject({ code: 0 });
+      // DEMO_DATA=true and a port: neither matters to the migrate command.
+      const first = await run(['migrate'], { DATABASE_URL: url, DEMO_DATA: 'true', PORT: '1' });
+      expect(first).toMatchObject({ code: 0, stderr: '' });
+      expect(first.stdout).toContain(`applied migrations: ${MIGRATIONS.map((m) => m.name).join(', ')}`);
+      expect(first.stdout).not.toMatch(/GraphQL API ready|Nest application successfully started/);
       const rows = await query<{ name: string }>(url, 'SELECT name FROM migrations ORDER BY id');
       expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
-      // No demo data: migrating is all it does.
       expect(await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM provider')).toEqual([{ n: 0 }]);
 
       const again = await run(['migrate'], { DATABASE_URL: url });
-      expect(again.code).toBe(0);
+      expect(again).toMatchObject({ code: 0, stderr: '' });
+      expect(again.stdout).toContain('the database is up to date');
     });
 
     it('fails with one readable line when the database cannot be reached', async () => {
       const result = await run(['migrate'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
-      expect(result.code).not.toBe(0);
-      expect(result.output).toMatch(/migrat/i);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^Migration failed: .*ECONNREFUSED/),
+      ]);
     });
 
-    it('refuses an unknown command', async () => {
+    it('refuses an unknown command with a usage line', async () => {
       const result = await run(['migrat'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
-      expect(result.code).not.toBe(0);
-      expect(result.output).toMatch(/unknown command/i);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toMatch(/^Unknown command "migrat"; usage: .*\[migrate\]$/);
     });
   });
 });

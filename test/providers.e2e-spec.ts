@@ -317,7 +317,7 @@ describe('providers and datasets', () => {
       expect(data.p).toEqual({
         __typename: 'Provider',
         id: ids.UWV,
-        name: reference.providers[0].name,
+        name: reference.providers.find((p) => p.key === 'UWV')!.name,
         oin: oinOf('UWV'),
       });
       expect(data.d).toEqual({ __typename: 'Dataset', id: polisId, code: 'POLIS', holder: { id: ids.UWV } });

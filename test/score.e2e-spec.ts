@@ -64,7 +64,7 @@ interface BlockerData {
 
 const BLOCKER_DATA = `id key status severity effort targetDate
   impact { peopleAffectedPerYear manualHoursPerYear }
-  affectedNeeds(first: 20) { totalCount nodes { id annualCases requester { id } supplier { id } } }
+  affectedNeeds(first: 10) { totalCount nodes { id annualCases requester { id } supplier { id } } }
   endorsements { provider { id } }
   dependsOn { id }
   priority { score factors { name value weight contribution } }`;
@@ -184,6 +184,81 @@ function differences(blockers: BlockerData[], weights: Weights): string[] {
   return problems;
 }
 
+/** The global ID the API uses for a row (tests only: to line database rows up with API answers). */
+const globalId = (type: string, id: string): string =>
+  Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
+
+/** Every blocker as `BlockerData`, read straight from the database with the pool (five queries). */
+async function loadFromDb(server: TestServer): Promise<BlockerData[]> {
+  const [blockers, links, endorsements, edges] = await Promise.all([
+    server.db.query(
+      `SELECT id, number, status, severity, effort, to_char(target_date, 'YYYY-MM-DD') AS target_date,
+              people_affected_per_year, manual_hours_per_year, priority_score, priority_factors
+       FROM blocker ORDER BY number`,
+    ),
+    server.db.query(
+      `SELECT bn.blocker_id, n.id, n.annual_cases, n.requester_id, n.supplier_id
+       FROM blocker_need bn JOIN data_need n ON n.id = bn.need_id`,
+    ),
+    server.db.query('SELECT blocker_id, provider_id FROM endorsement'),
+    server.db.query('SELECT blocker_id, depends_on_id FROM blocker_dependency'),
+  ]);
+  const group = <T>(rows: Array<Record<string, any>>, map: (r: Record<string, any>) => T) => {
+    const out = new Map<string, T[]>();
+    for (const r of rows) out.set(r.blocker_id, [...(out.get(r.blocker_id) ?? []), map(r)]);
+    return out;
+  };
+  const needsOf = group(links.rows, (r) => ({
+    id: globalId('DataNeed', r.id),
+    annualCases: r.annual_cases,
+    requester: { id: globalId('Provider', r.requester_id) },
+    supplier: { id: globalId('Provider', r.supplier_id) },
+  }));
+  const endorsementsOf = group(endorsements.rows, (r) => ({
+    provider: { id: globalId('Provider', r.provider_id) },
+  }));
+  const dependsOnOf = group(edges.rows, (r) => ({ id: globalId('Blocker', r.depends_on_id) }));
+  return blockers.rows.map((b) => {
+    const nodes = needsOf.get(b.id) ?? [];
+    return {
+      id: globalId('Blocker', b.id),
+      key: `KNP-${b.number}`,
+      status: b.status,
+      severity: b.severity,
+      effort: b.effort,
+      targetDate: b.target_date,
+      impact: {
+        peopleAffectedPerYear: b.people_affected_per_year,
+        manualHoursPerYear: b.manual_hours_per_year,
+      },
+      affectedNeeds: { totalCount: nodes.length, nodes },
+      endorsements: endorsementsOf.get(b.id) ?? [],
+      dependsOn: dependsOnOf.get(b.id) ?? [],
+      priority: { score: b.priority_score, factors: b.priority_factors },
+    };
+  });
+}
+
+/** JSON with object keys sorted, so that equal data gives equal text. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)))
+      : v,
+  );
+}
+
+/** A blocker's data in a canonical order, to compare what the API shows with what the database holds. */
+function normalise(b: BlockerData): unknown {
+  const byId = <T extends { id: string }>(list: T[]) => [...list].sort((x, y) => x.id.localeCompare(y.id));
+  return {
+    ...b,
+    affectedNeeds: { totalCount: b.affectedNeeds.totalCount, nodes: byId(b.affectedNeeds.nodes) },
+    endorsements: b.endorsements.map((e) => e.provider.id).sort(),
+    dependsOn: byId(b.dependsOn),
+  };
+}
+
 // ------------------------------------------------------------------ the tests
 
 describe('priority score', () => {
@@ -224,34 +299,38 @@ describe('priority score', () => {
   /** A date `days` after today (UTC), as the API takes it. */
   const inDays = (days: number): string => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
 
-  /** Every blocker, compared with the reference; also the derived need states. Throws on any difference. */
+  /**
+   * Every blocker compared with the reference, from the database (everything the score is computed
+   * from, and the stored score) and, with `api`, also through the API, which must show the same; the
+   * derived need states are checked too. Throws on any difference; returns the blockers.
+   */
   async function expectAllCurrent(
-    server_ = server,
-    world = w,
-    weights = DEFAULT_WEIGHTS,
-    context = '',
+    options: { api?: boolean; context?: string; server?: TestServer; world?: World; weights?: Weights } = {},
   ): Promise<BlockerData[]> {
-    const blockers = await world.allBlockers<BlockerData>(BLOCKER_DATA);
-    const problems = differences(blockers, weights);
-    // The database agrees with the API on what the score is computed from.
-    const { rows } = await server_.db.query<{ edges: string; endorsements: string; wrong_states: string }>(
-      `SELECT (SELECT count(*) FROM blocker_dependency) AS edges,
-              (SELECT count(*) FROM endorsement) AS endorsements,
-              (SELECT count(*) FROM data_need n WHERE (n.state = 'BLOCKED') <> EXISTS (
-                 SELECT 1 FROM blocker_need bn JOIN blocker b ON b.id = bn.blocker_id
-                 WHERE bn.need_id = n.id AND b.status IN ('REPORTED','TRIAGED','PRIORITISED','IN_PROGRESS','ESCALATED')
-              )) AS wrong_states`,
+    const { api = true, context = '', weights = DEFAULT_WEIGHTS } = options;
+    const srv = options.server ?? server;
+    const stored = await loadFromDb(srv);
+    const problems = differences(stored, weights);
+    if (api) {
+      const shown = await (options.world ?? w).allBlockers<BlockerData>(BLOCKER_DATA, 100);
+      problems.push(...differences(shown, weights).map((p) => `(API) ${p}`));
+      const byKey = new Map(stored.map((b) => [b.key, normalise(b)]));
+      for (const b of shown) {
+        const [a, d] = [canonical(normalise(b)), canonical(byKey.get(b.key))];
+        if (a !== d) problems.push(`${b.key}: the API shows ${a}, the database holds ${d}`);
+      }
+      if (shown.length !== stored.length)
+        problems.push(`API ${shown.length} blockers, database ${stored.length}`);
+    }
+    const { rows } = await srv.db.query<{ wrong: string }>(
+      `SELECT count(*) AS wrong FROM data_need n WHERE (n.state = 'BLOCKED') <> EXISTS (
+         SELECT 1 FROM blocker_need bn JOIN blocker b ON b.id = bn.blocker_id
+         WHERE bn.need_id = n.id AND b.status IN ('REPORTED','TRIAGED','PRIORITISED','IN_PROGRESS','ESCALATED'))`,
     );
-    const apiEdges = blockers.reduce((s, b) => s + b.dependsOn.length, 0);
-    const apiEndorsements = blockers.reduce((s, b) => s + b.endorsements.length, 0);
-    if (Number(rows[0].edges) !== apiEdges) problems.push(`edges: db ${rows[0].edges}, api ${apiEdges}`);
-    if (Number(rows[0].endorsements) !== apiEndorsements)
-      problems.push(`endorsements: db ${rows[0].endorsements}, api ${apiEndorsements}`);
-    if (Number(rows[0].wrong_states) !== 0)
-      problems.push(`${rows[0].wrong_states} needs with a wrong BLOCKED state`);
+    if (Number(rows[0].wrong) !== 0) problems.push(`${rows[0].wrong} needs with a wrong BLOCKED state`);
     if (problems.length)
       throw new Error(`stored scores differ from the reference ${context}:\n${problems.join('\n')}`);
-    return blockers;
+    return stored;
   }
 
   it('computes the demo data’s scores as the reference does, KNP-1 as in the worked example', async () => {
@@ -272,7 +351,7 @@ describe('priority score', () => {
   });
 
   it('keeps every stored score current through each kind of change', async () => {
-    const check = (step: string) => expectAllCurrent(server, w, DEFAULT_WEIGHTS, `after ${step}`);
+    const check = (step: string) => expectAllCurrent({ context: `after ${step}` });
     const n1 = await w.declareNeed('AMSTERDAM', 'BD', 40_000);
     const n2 = await w.declareNeed('AMSTERDAM', 'TOESLAGEN', 5_000);
     const n3 = await w.declareNeed('UTRECHT', 'DUO', null);
@@ -384,7 +463,7 @@ describe('priority score', () => {
         (f: StoredFactor) => f.name === 'unblocks',
       );
       expect(unblocks.value).toBeCloseTo(0.1, 6);
-      await expectAllCurrent(server, w, DEFAULT_WEIGHTS, `after parallel closes, round ${round}`);
+      await expectAllCurrent({ context: `after parallel closes, round ${round}` });
     }
   });
 
@@ -409,7 +488,7 @@ describe('priority score', () => {
       const value = (name: string) => factors.find((f: StoredFactor) => f.name === name).value;
       expect(value('unblocks')).toBeCloseTo(0.2, 6);
       expect(value('dependents')).toBeCloseTo(0.2, 6);
-      await expectAllCurrent(server, w, DEFAULT_WEIGHTS, `after parallel changes, round ${round}`);
+      await expectAllCurrent({ context: `after parallel changes, round ${round}` });
     }
   });
 
@@ -468,6 +547,11 @@ describe('priority score', () => {
     const property = fc.asyncProperty(fc.array(opArb, { minLength: 8, maxLength: 15 }), async (ops: Op[]) => {
       run++;
       const log: string[] = [];
+      /** After each mutation from the database; through the API too at the start and end of a run. */
+      const check = async (api = false): Promise<Map<string, BlockerData>> => {
+        const all = await expectAllCurrent({ api, context: `in run ${run}:\n  ${log.join('\n  ')}\n` });
+        return new Map(all.map((b) => [b.id, b]));
+      };
       // This run's world: fresh needs (and two demo needs that demo blockers share), fresh blockers.
       const needs: string[] = [];
       for (const [requester, supplier] of PAIRS.slice(0, 4))
@@ -485,28 +569,32 @@ describe('priority score', () => {
       };
       await report([0]);
       await report([1, 4]);
-      await expectAllCurrent(server, w, DEFAULT_WEIGHTS, `run ${run}, setup`);
+      await report([2, 0]);
+      let now = await check(true);
 
-      const state = async (b: BlockerRef) =>
-        w.get(
-          b.id,
-          'status version reportingProvider { id } affectedNeeds { nodes { id } } endorsements { provider { id } } dependsOn { id }',
-        );
+      const view = (b: BlockerRef): BlockerData => now.get(b.id)!;
+      const status = (b: BlockerRef): string => view(b).status;
+      /** The first of this run's blockers from position k on that passes the test. */
+      const pick = (k: number, test: (b: BlockerRef) => boolean = () => true): BlockerRef | undefined => {
+        for (let j = 0; j < mine.length; j++) {
+          const b = mine[(k + j) % mine.length];
+          if (test(b)) return b;
+        }
+        return undefined;
+      };
       /** Accept success or one of the expected refusals. */
       const allow = (res: GraphQLResponse, ...codes: string[]) => {
         const code = res.errors?.[0]?.extensions?.code;
         if (res.errors && !codes.includes(code)) throw new Error(`unexpected: ${JSON.stringify(res.errors)}`);
         log[log.length - 1] += res.errors ? ` -> ${code}` : ' -> ok';
       };
+      const note = (b: BlockerRef | undefined, op: Op) =>
+        log.push(`${op.kind} ${b ? `${b.key} (${status(b)})` : '-'} ${JSON.stringify(op)}`);
 
       for (const op of ops) {
-        const b = mine[('b' in op ? op.b : 0) % mine.length];
-        const s = await state(b);
-        log.push(`${op.kind} ${b.key} (${s.status}) ${JSON.stringify(op)}`);
-        const afterEach = () =>
-          expectAllCurrent(server, w, DEFAULT_WEIGHTS, `run ${run}:\n  ${log.join('\n  ')}\n`);
         switch (op.kind) {
           case 'report': {
+            note(undefined, op);
             const fields: Record<string, unknown> = { severity: op.severity, effort: op.effort };
             if (op.people !== null) fields.impact = { peopleAffectedPerYear: op.people };
             if (op.days !== null) fields.targetDate = inDays(op.days);
@@ -515,6 +603,8 @@ describe('priority score', () => {
             break;
           }
           case 'update': {
+            const b = pick(op.b)!;
+            note(b, op);
             const v = op.v;
             const value =
               op.field === 'severity'
@@ -532,19 +622,38 @@ describe('priority score', () => {
             allow(await update(b.id, value));
             break;
           }
-          case 'link':
-            allow(await link(b.id, needs[op.n % needs.length]), 'BAD_USER_INPUT');
+          case 'link': {
+            const b = pick(op.b)!;
+            note(b, op);
+            const own = new Set(view(b).affectedNeeds.nodes.map((n) => n.id));
+            // A need it does not affect yet; when it affects them all, the refusal is tested.
+            const need = [...needs.keys()]
+              .map((k) => needs[(op.n + k) % needs.length])
+              .find((n) => !own.has(n));
+            allow(await link(b.id, need ?? needs[op.n % needs.length]), 'BAD_USER_INPUT');
             break;
+          }
           case 'unlink': {
-            const own = s.affectedNeeds.nodes;
+            // Preferably a blocker with two needs or more; else the refusal of the last one is tested.
+            const b =
+              pick(op.b, (x) => view(x).affectedNeeds.nodes.length > 1) ??
+              pick(op.b, (x) => view(x).affectedNeeds.nodes.length > 0);
+            if (!b) continue;
+            note(b, op);
+            const own = view(b).affectedNeeds.nodes;
             allow(await unlink(b.id, own[op.n % own.length].id), 'BAD_USER_INPUT');
             break;
           }
-          case 'endorse':
+          case 'endorse': {
+            const b = pick(op.b)!;
+            note(b, op);
             allow(await endorse(b.id, PROVIDERS[op.p % PROVIDERS.length]), 'FORBIDDEN', 'CONFLICT');
             break;
+          }
           case 'withdraw': {
-            const endorsers = s.endorsements.map((e: any) => e.provider.id);
+            const b = pick(op.b, (x) => view(x).endorsements.length > 0) ?? pick(op.b)!;
+            note(b, op);
+            const endorsers = view(b).endorsements.map((e) => e.provider.id);
             const key =
               PROVIDERS.find((p) => endorsers.includes(w.provider(p).id)) ??
               PROVIDERS[op.p % PROVIDERS.length];
@@ -552,14 +661,19 @@ describe('priority score', () => {
             break;
           }
           case 'addDep': {
-            const other = mine[op.c % mine.length];
-            if (other.id === b.id) continue;
+            const b = pick(op.b)!;
+            const other = pick(op.c, (x) => x.id !== b.id)!;
+            note(b, op);
+            log[log.length - 1] += ` on ${other.key}`;
             allow(await addDep(b.id, other.id), 'DEPENDENCY_CYCLE', 'BAD_USER_INPUT');
             break;
           }
           case 'removeDep': {
-            if (s.dependsOn.length === 0) continue;
-            allow(await removeDep(b.id, s.dependsOn[op.c % s.dependsOn.length].id));
+            const b = pick(op.b, (x) => view(x).dependsOn.length > 0);
+            if (!b) continue;
+            note(b, op);
+            const on = view(b).dependsOn;
+            allow(await removeDep(b.id, on[op.c % on.length].id));
             break;
           }
           case 'advance': {
@@ -570,43 +684,54 @@ describe('priority score', () => {
               IN_PROGRESS: ['ESCALATED', 'PRIORITISED'],
               ESCALATED: ['IN_PROGRESS', 'PRIORITISED'],
             };
-            const options = next[s.status];
-            if (!options) continue;
+            const b = pick(op.b, (x) => isOpenStatus(status(x)));
+            if (!b) continue;
+            note(b, op);
+            const options = next[status(b)];
             allow(await w.move(b.id, options[op.v % options.length]));
             break;
           }
           case 'close': {
-            if (!isOpenStatus(s.status)) continue;
-            if (s.status === 'REPORTED' || s.status === 'TRIAGED') {
+            const b = pick(op.b, (x) => isOpenStatus(status(x)));
+            if (!b) continue;
+            note(b, op);
+            const from = status(b);
+            if (from === 'REPORTED' || from === 'TRIAGED') {
               allow(await w.move(b.id, op.v % 2 ? 'REJECTED' : 'WITHDRAWN'));
             } else {
-              if (s.status === 'PRIORITISED') {
+              if (from === 'PRIORITISED') {
                 allow(await w.move(b.id, 'IN_PROGRESS'));
-                await afterEach();
+                now = await check();
                 log.push(`  then RESOLVED`);
               }
               allow(await w.move(b.id, 'RESOLVED'), 'PREREQUISITE_OPEN');
             }
             break;
           }
-          case 'reopen':
-            if (isOpenStatus(s.status)) continue;
+          case 'reopen': {
+            const b = pick(op.b, (x) => !isOpenStatus(status(x)));
+            if (!b) continue;
+            note(b, op);
             allow(await w.move(b.id, 'TRIAGED'));
             break;
+          }
           case 'duplicate': {
-            const original = mine[op.c % mine.length];
-            if (original.id === b.id || !['REPORTED', 'TRIAGED', 'PRIORITISED'].includes(s.status)) continue;
-            const o = await state(original);
-            if (!isOpenStatus(o.status)) continue;
+            const b = pick(op.b, (x) => ['REPORTED', 'TRIAGED', 'PRIORITISED'].includes(status(x)));
+            const original = b && pick(op.c, (x) => x.id !== b.id && isOpenStatus(status(x)));
+            if (!b || !original) continue;
+            note(b, op);
+            log[log.length - 1] += ` of ${original.key}`;
             allow(await w.move(b.id, 'DUPLICATE', { duplicateOfId: original.id }));
             break;
           }
           case 'cases':
+            note(undefined, op);
             allow(await setCases(needs[op.n % needs.length], CASES_VALUES[op.v % CASES_VALUES.length]));
             break;
         }
-        await afterEach();
+        now = await check();
       }
+      await check(true);
     });
     await fc.assert(property, { seed: 20261129, numRuns: 25, endOnFailure: true });
     expect(run).toBe(25);
@@ -634,8 +759,9 @@ describe('priority weights from configuration', () => {
     });
     const w = await World.load(server);
     const check = async () => {
-      const blockers = await w.allBlockers<BlockerData>(BLOCKER_DATA);
+      const blockers = await w.allBlockers<BlockerData>(BLOCKER_DATA, 100);
       expect(differences(blockers, ONLY_SEVERITY)).toEqual([]);
+      expect(differences(await loadFromDb(server), ONLY_SEVERITY)).toEqual([]);
       for (const b of blockers) {
         const divisor = b.effort ? DIVISOR[b.effort] : UNKNOWN_EFFORT;
         expect(b.priority.score).toBeCloseTo((100 * SEVERITY[b.severity]) / divisor, 2);
@@ -673,8 +799,9 @@ describe('priority weights from configuration', () => {
     await server.stop();
     server = await TestServer.start({ databaseUrl });
     const w = await World.load(server);
-    const blockers = await w.allBlockers<BlockerData>(BLOCKER_DATA);
+    const blockers = await w.allBlockers<BlockerData>(BLOCKER_DATA, 100);
     expect(differences(blockers, DEFAULT_WEIGHTS)).toEqual([]);
+    expect(differences(await loadFromDb(server), DEFAULT_WEIGHTS)).toEqual([]);
     expect(blockers.find((b) => b.key === 'KNP-1')!.priority.score).toBeCloseTo(27.0, 1);
   });
 });

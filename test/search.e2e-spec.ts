@@ -18,14 +18,18 @@ const blockers = reference.blockers.map((b, i) => ({ ...b, key: `KNP-${i + 1}` }
 const OPEN = new Set(['REPORTED', 'TRIAGED', 'PRIORITISED', 'IN_PROGRESS', 'ESCALATED']);
 
 /** Keys of the demo blockers whose searchable text matches, in key order. */
-function matching(pattern: RegExp, options: { confidential?: boolean; where?: (b: (typeof blockers)[number]) => boolean } = {}) {
+function matching(
+  pattern: RegExp,
+  options: { confidential?: boolean; where?: (b: (typeof blockers)[number]) => boolean } = {},
+) {
   return blockers
     .filter((b) => options.confidential || !b.confidential)
     .filter((b) => options.where?.(b) ?? true)
     .filter((b) => pattern.test([b.key, b.title, b.description, b.legalReference ?? ''].join(' ')))
     .map((b) => b.key);
 }
-const byNumber = (keys: string[]): string[] => [...keys].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+const byNumber = (keys: string[]): string[] =>
+  [...keys].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
 
 const SEARCH = `query($filter: BlockerFilter, $first: Int, $after: String, $orderBy: BlockerOrder) {
   blockers(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
@@ -97,8 +101,12 @@ describe('full-text search over blockers', () => {
 
   it('understands phrases, exclusion and or', async () => {
     expect(await keysFor(analyst, '"fiscal secrecy"')).toEqual(['KNP-3']);
-    expect(await keysFor(analyst, 'fiscal -secrecy')).toEqual(matching(/\bfiscal\b/i).filter((k) => k !== 'KNP-3'));
-    expect(await keysFor(analyst, 'wage or seizure')).toEqual(byNumber([...matching(/\bwages?\b/i), ...matching(/\bseizures?\b/i)]));
+    expect(await keysFor(analyst, 'fiscal -secrecy')).toEqual(
+      matching(/\bfiscal\b/i).filter((k) => k !== 'KNP-3'),
+    );
+    expect(await keysFor(analyst, 'wage or seizure')).toEqual(
+      byNumber([...matching(/\bwages?\b/i), ...matching(/\bseizures?\b/i)]),
+    );
   });
 
   it('finds Dutch words in another form (Dutch stemming)', async () => {
@@ -128,7 +136,11 @@ describe('full-text search over blockers', () => {
     expect(await keysFor(analyst, 'income')).toEqual(matching(/\bincome\b/i));
     const open = await search(analyst, { search: 'income', open: true });
     expect(byNumber(open.keys)).toEqual(matching(/\bincome\b/i, { where: (b) => OPEN.has(b.status) }));
-    const byCreation = await search(analyst, { search: 'income' }, { orderBy: { field: 'CREATED_AT', direction: 'ASC' } });
+    const byCreation = await search(
+      analyst,
+      { search: 'income' },
+      { orderBy: { field: 'CREATED_AT', direction: 'ASC' } },
+    );
     expect(byCreation.keys).toEqual(matching(/\bincome\b/i));
   });
 
@@ -153,7 +165,11 @@ describe('full-text search over blockers', () => {
 
   it('refuses a cursor of another search or order', async () => {
     const first = await search(analyst, { search: 'income' }, { first: 1 });
-    const other = await server.gql(SEARCH, { filter: { search: 'wage' }, first: 1, after: first.endCursor }, analyst);
+    const other = await server.gql(
+      SEARCH,
+      { filter: { search: 'wage' }, first: 1, after: first.endCursor },
+      analyst,
+    );
     expect(codeOf(other)).toBe('BAD_USER_INPUT');
     expect(fieldsOf(other)).toEqual(['after']);
     const unsearched = await server.gql(SEARCH, { first: 1, after: first.endCursor }, analyst);

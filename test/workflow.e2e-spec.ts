@@ -460,6 +460,8 @@ describe('blocker workflow', () => {
       for (const [to, viewer] of route) {
         const from = blocker.status;
         const input = await f.inputsFor(from, to);
+        // A reason given where none is required is recorded as well.
+        input.reason ??= to === 'PRIORITISED' ? 'Past in het programma' : undefined;
         blocker = await f.move(blocker, to, input, bearer[viewer]);
         count += 1;
         expect(await auditCount(server, blocker.key)).toBe(count);
@@ -544,10 +546,50 @@ describe('blocker workflow', () => {
       });
       expect(after.dependsOn).toEqual(before.dependsOn);
       expect(after.comments).toEqual(before.comments);
+      // A duplicate's needs and endorsements moved to its original at the merge (brief, DUPLICATE);
+      // what a reopened duplicate should affect is an open question (see the report), not checked here.
       if (closed !== 'DUPLICATE') {
         expect(after.affectedNeeds).toEqual(before.affectedNeeds);
         expect(after.endorsements).toEqual(before.endorsements);
       }
+    });
+  });
+
+  describe('derived scores', () => {
+    const SCORE = `
+      query Score($id: ID!) {
+        blocker(id: $id) { effort priority { score factors { name value weight contribution } } }
+      }`;
+    const factors = async (id: string): Promise<Record<string, number>> => {
+      const data = await server.ok<any>(SCORE, { id }, steering());
+      const list: Array<{ name: string; value: number; weight: number; contribution: number }> =
+        data.blocker.priority.factors;
+      // The stored score is the sum of the contributions over the effort divisor (M: 1.5).
+      const sum = list.reduce((acc, x) => acc + x.weight * x.value, 0);
+      expect(data.blocker.priority.score).toBeCloseTo((100 * sum) / 1.5, 1);
+      return Object.fromEntries(list.map((x) => [x.name, x.value]));
+    };
+
+    it('a move recomputes the scores of blockers on the same need and of its prerequisites', async () => {
+      const need = await freshNeed();
+      const extra = { effort: 'M' };
+      const [x, y, prerequisite] = await Promise.all([
+        f.blockerIn('TRIAGED', { needIds: [need], extra }),
+        f.blockerIn('TRIAGED', { needIds: [need], extra }),
+        f.blockerIn('TRIAGED', { extra }),
+      ]);
+      await server.ok(DEPEND, { input: { blockerId: x.id, dependsOnId: prerequisite.id } }, steering());
+      // The need waits on both: resolving y alone frees nothing; one blocker (x) waits on the prerequisite.
+      expect((await factors(y.id)).unblocks).toBe(0);
+      expect((await factors(prerequisite.id)).dependents).toBeCloseTo(0.2, 4);
+
+      const closed = await f.move(await f.get(x.id), 'REJECTED');
+      expect((await factors(y.id)).unblocks).toBeCloseTo(0.1, 4);
+      expect((await factors(prerequisite.id)).dependents).toBe(0);
+
+      await f.move(closed, 'TRIAGED');
+      expect((await factors(y.id)).unblocks).toBe(0);
+      expect((await factors(prerequisite.id)).dependents).toBeCloseTo(0.2, 4);
     });
   });
 
@@ -623,15 +665,18 @@ describe('blocker workflow', () => {
       };
       // Without one lock for every change of ranks, this interleaving leaves gaps and duplicate ranks
       // (refused at commit) and deadlocks.
-      for (let round = 0; round < 5; round++) {
-        const ranked: BlockerView[] = [];
-        for (let i = 0; i < 6; i++) {
-          const b = await f.report();
-          const res = await decide(b, 1000);
-          expect(res.errors).toBeUndefined();
-          ranked.push({ ...b, version: res.data.recordSteeringDecision.version });
-        }
-        const fresh = await Promise.all(Array.from({ length: 6 }, () => f.report()));
+      for (let round = 0; round < 4; round++) {
+        const reported = await Promise.all(Array.from({ length: 12 }, () => f.report()));
+        const fresh = reported.slice(6);
+        // Six go to the end of the agenda (in parallel: decisions queue for the agenda).
+        const ranked: BlockerView[] = await Promise.all(
+          reported.slice(0, 6).map(async (b) => {
+            const res = await decide(b, 1000);
+            expect(res.errors).toBeUndefined();
+            return { ...b, version: res.data.recordSteeringDecision.version };
+          }),
+        );
+        expect(await agenda()).toEqual(Array.from({ length: 6 * (round + 1) }, (_, k) => k + 1));
         const results = await Promise.all([
           ...ranked.map((b) => f.attempt(b, 'REJECTED', { reason: 'Buiten scope' }, steering())),
           ...fresh.map((b, i) => decide(b, i % 2 ? 1000 : 1 + i)),

@@ -51,7 +51,7 @@ export function token(role: RoleName, options: TokenOptions = {}): string {
   });
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);

@@ -22,7 +22,6 @@ import {
   criticalBlockers,
   ImpactGraph,
   ImpactMeasure,
-  peopleOf,
   whatIf,
 } from './domain/impact';
 import {
@@ -101,6 +100,84 @@ export interface ProgressReportResult {
   resolvedBlockers: BlockerEntity[];
   staleBlockers: BlockerEntity[];
   markdown: string;
+}
+
+/** The registry's rows as the graph needs them. */
+interface RegistryRows {
+  providers: Array<{ id: string; name: string; abbreviation: string | null }>;
+  datasets: Array<{ id: string; holder_id: string; name: string; code: string | null }>;
+  needs: Array<{
+    id: string;
+    requester_id: string;
+    supplier_id: string;
+    dataset_id: string | null;
+    state: DataNeedState;
+  }>;
+  blockers: Array<{
+    id: string;
+    number: number;
+    status: BlockerStatus;
+    layer: BlockerLayer;
+    owner_id: string | null;
+    priority_score: number;
+    visible: boolean;
+  }>;
+  links: Array<{ blockerId: string; needId: string }>;
+  dependencies: Array<{ blockerId: string; dependsOnId: string }>;
+}
+
+/**
+ * The blocked needs, and how many open blockers touch each provider (requester or supplier of an
+ * affected need, or owner) and dataset (of an affected need). Confidential blockers count too
+ * (numbers only), as in Provider.openBlockerCount.
+ */
+function openBlockersTouching(
+  registry: RegistryRows,
+  open: ReadonlySet<string>,
+): { blockedNeeds: Set<string>; weight: (id: string) => number } {
+  const needById = new Map(registry.needs.map((n) => [n.id, n]));
+  const touching = new Map<string, Set<string>>();
+  const touch = (nodeId: string | null, blockerId: string): void => {
+    if (nodeId === null) return;
+    const set = touching.get(nodeId);
+    if (set) set.add(blockerId);
+    else touching.set(nodeId, new Set([blockerId]));
+  };
+  const blockedNeeds = new Set<string>();
+  for (const link of registry.links) {
+    const need = needById.get(link.needId);
+    if (!open.has(link.blockerId) || !need) continue;
+    blockedNeeds.add(need.id);
+    touch(need.requester_id, link.blockerId);
+    touch(need.supplier_id, link.blockerId);
+    touch(need.dataset_id, link.blockerId);
+  }
+  for (const b of registry.blockers) if (open.has(b.id)) touch(b.owner_id, b.id);
+  return { blockedNeeds, weight: (id) => touching.get(id)?.size ?? 0 };
+}
+
+interface TransitionRow {
+  blocker_id: string;
+  at: Date;
+  to_status: BlockerStatus;
+  changes: Array<{ field: string; from: unknown; to: unknown }>;
+  created_at: Date;
+  layer: BlockerLayer;
+  visible: boolean;
+}
+
+interface EndStateRow {
+  id: string;
+  layer: BlockerLayer;
+  status: BlockerStatus;
+  changed_at: Date;
+  visible: boolean;
+}
+
+/** The visibility rule as a select-list column `visible`, its parameter after the query's own. */
+function visibleColumn(actor: Actor, params: unknown[]): { sql: string; params: unknown[] } {
+  const rule = visibleRawSql(actor, 'b', params.length + 1);
+  return { sql: `(${rule.sql}) AS visible`, params: rule.param ? [...params, rule.param] : params };
 }
 
 /** The open part of the registry, every open blocker included, and which of them the viewer sees. */
@@ -192,12 +269,11 @@ export class AnalyticsService {
       first,
       (id) => registry.number.get(id) ?? Number.MAX_SAFE_INTEGER,
     );
-    const entities = new Map(
-      (await this.blockers.visibleByIds(
-        actor,
-        ranked.map((r) => r.blockerId),
-      )).map((b) => [b.id, b]),
+    const found = await this.blockersByIds(
+      actor,
+      ranked.map((r) => r.blockerId),
     );
+    const entities = new Map(found.map((b) => [b.id, b]));
     return ranked
       .filter((r) => entities.has(r.blockerId))
       .map(({ blockerId, ...score }) => ({ blocker: entities.get(blockerId)!, ...score }));
@@ -212,7 +288,9 @@ export class AnalyticsService {
     if (blockerIds.length > MAX_WHAT_IF) {
       throw BadUserInputError.field('resolve', `at most ${MAX_WHAT_IF} blockers at a time`);
     }
-    const found = new Set((await this.blockers.visibleByIds(actor, [...new Set(blockerIds)])).map((b) => b.id));
+    const found = new Set(
+      (await this.blockers.visibleByIds(actor, [...new Set(blockerIds)])).map((b) => b.id),
+    );
     const missing = blockerIds.map((id, i) => ({ id, i })).filter(({ id }) => !found.has(id));
     if (missing.length > 0) {
       throw notFound(
@@ -234,11 +312,10 @@ export class AnalyticsService {
 
   /** Every open blocker (confidential ones too), their links and the dependencies among them. */
   private async openRegistry(actor: Actor): Promise<OpenRegistry> {
-    const visible = visibleRawSql(actor, 'b', 2);
+    const visible = visibleColumn(actor, [OPEN_STATUSES]);
     const blockers = await this.query<{ id: string; number: number; visible: boolean }>(
-      `SELECT b.id, b.number, (${visible.sql}) AS visible FROM blocker b
-       WHERE b.status = ANY($1::blocker_status[])`,
-      visible.param ? [OPEN_STATUSES, visible.param] : [OPEN_STATUSES],
+      `SELECT b.id, b.number, ${visible.sql} FROM blocker b WHERE b.status = ANY($1::blocker_status[])`,
+      visible.params,
     );
     const links = await this.query<{
       blocker_id: string;
@@ -287,65 +364,12 @@ export class AnalyticsService {
     const focus = request.focus ?? null;
     if (focus) await this.requireFocus(actor, focus);
 
-    const visible = visibleRawSql(actor, 'b', 1);
-    const providers = await this.query<{ id: string; name: string; abbreviation: string | null }>(
-      'SELECT id, name, abbreviation FROM provider',
-    );
-    const datasets = await this.query<{ id: string; holder_id: string; name: string; code: string | null }>(
-      'SELECT id, holder_id, name, code FROM dataset',
-    );
-    const needs = await this.query<{
-      id: string;
-      requester_id: string;
-      supplier_id: string;
-      dataset_id: string | null;
-      state: DataNeedState;
-    }>('SELECT id, requester_id, supplier_id, dataset_id, state FROM data_need');
-    const blockers = await this.query<{
-      id: string;
-      number: number;
-      status: BlockerStatus;
-      layer: BlockerLayer;
-      owner_id: string | null;
-      priority_score: number;
-      visible: boolean;
-    }>(
-      `SELECT b.id, b.number, b.status, b.layer, b.owner_id, b.priority_score, (${visible.sql}) AS visible
-       FROM blocker b`,
-      visible.param ? [visible.param] : [],
-    );
-    const links = await this.query<{ blockerId: string; needId: string }>(
-      'SELECT blocker_id AS "blockerId", need_id AS "needId" FROM blocker_need',
-    );
-    const dependencies = await this.query<{ blockerId: string; dependsOnId: string }>(
-      'SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency',
-    );
-
-    // Weights count every open blocker, confidential ones too (numbers only), as Provider.openBlockerCount does.
-    const openIds = new Set(blockers.filter((b) => isOpen(b.status)).map((b) => b.id));
-    const needById = new Map(needs.map((n) => [n.id, n]));
-    const touching = new Map<string, Set<string>>();
-    const touch = (nodeId: string | null, blockerId: string): void => {
-      if (nodeId === null) return;
-      const set = touching.get(nodeId);
-      if (set) set.add(blockerId);
-      else touching.set(nodeId, new Set([blockerId]));
-    };
-    const blockedNeeds = new Set<string>();
-    for (const link of links) {
-      const need = needById.get(link.needId);
-      if (!openIds.has(link.blockerId) || !need) continue;
-      blockedNeeds.add(need.id);
-      touch(need.requester_id, link.blockerId);
-      touch(need.supplier_id, link.blockerId);
-      touch(need.dataset_id, link.blockerId);
-    }
-    for (const b of blockers) if (openIds.has(b.id)) touch(b.owner_id, b.id);
-    const weight = (id: string): number => touching.get(id)?.size ?? 0;
-
+    const registry = await this.wholeRegistry(actor);
+    const open = new Set(registry.blockers.filter((b) => isOpen(b.status)).map((b) => b.id));
+    const { blockedNeeds, weight } = openBlockersTouching(registry, open);
     const layers = request.layers?.length ? new Set(request.layers) : null;
-    const shown = blockers.filter(
-      (b) => b.visible && (!openOnly || isOpen(b.status)) && (!layers || layers.has(b.layer)),
+    const shown = registry.blockers.filter(
+      (b) => b.visible && (!openOnly || open.has(b.id)) && (!layers || layers.has(b.layer)),
     );
     const gid = {
       provider: (id: string) => toGlobalId('Provider', id),
@@ -354,18 +378,18 @@ export class AnalyticsService {
       need: (id: string) => toGlobalId('DataNeed', id),
     };
     const data = buildBlockerGraph({
-      providers: providers.map((p) => ({
+      providers: registry.providers.map((p) => ({
         id: gid.provider(p.id),
         label: p.abbreviation ?? p.name,
         weight: weight(p.id),
       })),
-      datasets: datasets.map((d) => ({
+      datasets: registry.datasets.map((d) => ({
         id: gid.dataset(d.id),
         holderId: gid.provider(d.holder_id),
         label: d.code ?? d.name,
         weight: weight(d.id),
       })),
-      needs: needs
+      needs: registry.needs
         .filter((n) => !openOnly || n.state !== DataNeedState.WITHDRAWN)
         .map((n) => ({
           id: gid.need(n.id),
@@ -377,16 +401,34 @@ export class AnalyticsService {
         id: gid.blocker(b.id),
         label: `KNP-${b.number}`,
         weight: b.priority_score,
-        open: isOpen(b.status),
+        open: open.has(b.id),
       })),
-      links: links.map((l) => ({ blockerId: gid.blocker(l.blockerId), needId: gid.need(l.needId) })),
-      dependencies: dependencies.map((d) => ({
+      links: registry.links.map((l) => ({ blockerId: gid.blocker(l.blockerId), needId: gid.need(l.needId) })),
+      dependencies: registry.dependencies.map((d) => ({
         blockerId: gid.blocker(d.blockerId),
         dependsOnId: gid.blocker(d.dependsOnId),
       })),
     });
     const focusId = focus ? toGlobalId(focus.type, focus.id) : null;
     return neighbourhood(data, { focusId, depth, limit });
+  }
+
+  /** The whole registry, one statement per table; `visible` marks what the viewer may see. */
+  private async wholeRegistry(actor: Actor): Promise<RegistryRows> {
+    const visible = visibleColumn(actor, []);
+    return {
+      providers: await this.query('SELECT id, name, abbreviation FROM provider'),
+      datasets: await this.query('SELECT id, holder_id, name, code FROM dataset'),
+      needs: await this.query('SELECT id, requester_id, supplier_id, dataset_id, state FROM data_need'),
+      blockers: await this.query(
+        `SELECT b.id, b.number, b.status, b.layer, b.owner_id, b.priority_score, ${visible.sql} FROM blocker b`,
+        visible.params,
+      ),
+      links: await this.query('SELECT blocker_id AS "blockerId", need_id AS "needId" FROM blocker_need'),
+      dependencies: await this.query(
+        'SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency',
+      ),
+    };
   }
 
   private async requireFocus(actor: Actor, focus: { type: FocusType; id: string }): Promise<void> {
@@ -503,35 +545,137 @@ export class AnalyticsService {
    * period; the last one counts) and reopened (a transition from a closed status to TRIAGED), each
    * blocker counted once; per layer what was open at the end and what was resolved in the period.
    * End-of-period figures describe min(to, now), reconstructed from the audit trail's status changes.
+   * Counts include confidential blockers; the lists and the Markdown name only what the viewer sees.
    */
-  async progressReport(actor: Actor, from: Date, to: Date, now: Date = new Date()): Promise<ProgressReportResult> {
+  async progressReport(
+    actor: Actor,
+    from: Date,
+    to: Date,
+    now: Date = new Date(),
+  ): Promise<ProgressReportResult> {
     if (!(from.getTime() < to.getTime())) throw BadUserInputError.field('to', 'must be later than from');
     const asOf = new Date(Math.min(to.getTime(), now.getTime()));
-    /** The visibility rule as a select-list column, its parameter after the query's own. */
-    const visibleColumn = (params: unknown[]): { sql: string; params: unknown[] } => {
-      const rule = visibleRawSql(actor, 'b', params.length + 1);
-      return { sql: `(${rule.sql}) AS visible`, params: rule.param ? [...params, rule.param] : params };
-    };
+    const created = await this.createdIn(actor, from, to);
+    const { resolved, reopened } = await this.transitionsIn(actor, from, to);
+    const openAtEnd = await this.openAt(actor, asOf);
+    const staleBefore = asOf.getTime() - STALE_AFTER_DAYS * DAY_MS;
+    const stale = openAtEnd.filter((b) => b.changed_at.getTime() <= staleBefore);
+    const daysToResolve = (e: TransitionRow): number => (e.at.getTime() - e.created_at.getTime()) / DAY_MS;
+    const medianDaysToResolve = median(resolved.map(daysToResolve));
+    const byLayer = LAYERS.map((layer) => ({
+      layer,
+      open: openAtEnd.filter((b) => b.layer === layer).length,
+      resolved: resolved.filter((e) => e.layer === layer).length,
+    }));
 
-    const createdQuery = visibleColumn([from, to]);
-    const created = await this.query<{ id: string; visible: boolean }>(
-      `SELECT b.id, ${createdQuery.sql} FROM blocker b
-       WHERE b.created_at >= $1 AND b.created_at < $2 ORDER BY b.number`,
-      createdQuery.params,
+    const listed = <T extends { visible: boolean }>(rows: T[], idOf: (row: T) => string): string[] =>
+      rows.filter((r) => r.visible).map(idOf);
+    const entities = new Map(
+      (
+        await this.blockers.visibleByIds(actor, [
+          ...new Set([
+            ...listed(created, (b) => b.id),
+            ...listed(resolved, (e) => e.blocker_id),
+            ...listed(stale, (b) => b.id),
+          ]),
+        ])
+      ).map((b) => [b.id, b]),
     );
+    const pick = (ids: string[]): BlockerEntity[] =>
+      ids.map((id) => entities.get(id)).filter((b): b is BlockerEntity => b !== undefined);
+    const newBlockers = pick(listed(created, (b) => b.id));
+    const resolvedBlockers = pick(listed(resolved, (e) => e.blocker_id)).sort(byNumber);
+    const staleBlockers = pick(listed(stale, (b) => b.id));
+    const owners = new Map(
+      (await this.providersByIds(staleBlockers.flatMap((b) => (b.ownerId ? [b.ownerId] : [])))).map((p) => [
+        p.id,
+        p.abbreviation ?? p.name,
+      ]),
+    );
+    const resolutionEvent = new Map(resolved.map((e) => [e.blocker_id, e]));
+    const endState = new Map(openAtEnd.map((b) => [b.id, b]));
+    const line = (b: BlockerEntity) => ({
+      key: `KNP-${b.number}`,
+      title: b.title,
+      layer: b.layer,
+      severity: b.severity,
+      status: b.status,
+    });
 
-    const eventsQuery = visibleColumn([from, to, CLOSED_STATUSES]);
-    const events = await this.query<{
-      blocker_id: string;
-      at: Date;
-      to_status: string;
-      changes: Array<{ field: string; from: unknown; to: unknown }>;
-      created_at: Date;
-      layer: BlockerLayer;
-      visible: boolean;
-    }>(
+    const report: ProgressReportData = {
+      from,
+      to,
+      asOf,
+      reported: created.length,
+      resolved: resolved.length,
+      reopened,
+      openAtEnd: openAtEnd.length,
+      stale: stale.length,
+      medianDaysToResolve,
+      byLayer,
+      newBlockers: newBlockers.map(line),
+      resolvedBlockers: resolvedBlockers.map((b) => {
+        const event = resolutionEvent.get(b.id)!;
+        return {
+          ...line(b),
+          resolvedAt: event.at,
+          daysToResolve: daysToResolve(event),
+          resolution: resolutionOf(event.changes, b),
+        };
+      }),
+      staleBlockers: staleBlockers.map((b) => {
+        const state = endState.get(b.id)!;
+        return {
+          ...line(b),
+          status: state.status,
+          owner: b.ownerId ? (owners.get(b.ownerId) ?? null) : null,
+          statusChangedAt: state.changed_at,
+          daysWithoutChange: wholeDays(state.changed_at, asOf),
+        };
+      }),
+    };
+    return {
+      from,
+      to,
+      reported: report.reported,
+      resolved: report.resolved,
+      reopened: report.reopened,
+      medianDaysToResolve,
+      byLayer,
+      newBlockers,
+      resolvedBlockers,
+      staleBlockers,
+      markdown: renderProgressReport(report),
+    };
+  }
+
+  /** Blockers reported in [from, to), in key order. */
+  private async createdIn(
+    actor: Actor,
+    from: Date,
+    to: Date,
+  ): Promise<Array<{ id: string; visible: boolean }>> {
+    const visible = visibleColumn(actor, [from, to]);
+    return this.query(
+      `SELECT b.id, ${visible.sql} FROM blocker b
+       WHERE b.created_at >= $1 AND b.created_at < $2 ORDER BY b.number`,
+      visible.params,
+    );
+  }
+
+  /**
+   * The last transition to RESOLVED in [from, to) of each blocker, and how many blockers were reopened
+   * (moved from a closed status to TRIAGED) in it, from the audit trail.
+   */
+  private async transitionsIn(
+    actor: Actor,
+    from: Date,
+    to: Date,
+  ): Promise<{ resolved: TransitionRow[]; reopened: number }> {
+    const visible = visibleColumn(actor, [from, to, CLOSED_STATUSES]);
+    const events = await this.query<TransitionRow>(
       `SELECT e.entity_id AS blocker_id, e.at, c->>'to' AS to_status, e.changes, b.created_at, b.layer,
-              ${eventsQuery.sql}
+              ${visible.sql}
        FROM audit_event e
        CROSS JOIN LATERAL jsonb_array_elements(e.changes) c
        JOIN blocker b ON b.id = e.entity_id
@@ -539,24 +683,24 @@ export class AnalyticsService {
          AND e.at >= $1 AND e.at < $2
          AND (c->>'to' = 'RESOLVED' OR (c->>'to' = 'TRIAGED' AND c->>'from' = ANY($3::text[])))
        ORDER BY e.id`,
-      eventsQuery.params,
+      visible.params,
     );
-    const resolvedEvents = new Map<string, (typeof events)[number]>();
+    const resolved = new Map<string, TransitionRow>();
     const reopened = new Set<string>();
     for (const e of events) {
-      if (e.to_status === BlockerStatus.RESOLVED) resolvedEvents.set(e.blocker_id, e);
+      if (e.to_status === BlockerStatus.RESOLVED) resolved.set(e.blocker_id, e);
       else reopened.add(e.blocker_id);
     }
+    return { resolved: [...resolved.values()], reopened: reopened.size };
+  }
 
-    // Status at the end: the last recorded status change before it (a blocker starts REPORTED).
-    const atEndQuery = visibleColumn([asOf, OPEN_STATUSES]);
-    const atEnd = await this.query<{
-      id: string;
-      layer: BlockerLayer;
-      status: BlockerStatus;
-      changed_at: Date;
-      visible: boolean;
-    }>(
+  /**
+   * The blockers open at `asOf`, with their status then and when it last changed: the last status
+   * change the audit trail recorded before `asOf` (a blocker starts REPORTED), longest unchanged first.
+   */
+  private async openAt(actor: Actor, asOf: Date): Promise<EndStateRow[]> {
+    const visible = visibleColumn(actor, [asOf, OPEN_STATUSES]);
+    return this.query(
       `WITH last_change AS (
          SELECT DISTINCT ON (e.entity_id) e.entity_id AS id, c->>'to' AS status, e.at
          FROM audit_event e CROSS JOIN LATERAL jsonb_array_elements(e.changes) c
@@ -571,101 +715,12 @@ export class AnalyticsService {
          FROM blocker b LEFT JOIN last_change l ON l.id = b.id
          WHERE b.created_at < $1
        )
-       SELECT b.id, b.layer, b.status_at_end AS status, b.changed_at, ${atEndQuery.sql}
+       SELECT b.id, b.layer, b.status_at_end AS status, b.changed_at, ${visible.sql}
        FROM state b
        WHERE b.status_at_end = ANY($2::text[])
        ORDER BY b.changed_at, b.number`,
-      atEndQuery.params,
+      visible.params,
     );
-    const staleBefore = asOf.getTime() - STALE_AFTER_DAYS * DAY_MS;
-    const stale = atEnd.filter((b) => b.changed_at.getTime() <= staleBefore);
-
-    const daysToResolve = (e: (typeof events)[number]): number =>
-      (e.at.getTime() - e.created_at.getTime()) / DAY_MS;
-    const resolvedList = [...resolvedEvents.values()];
-    const medianDays = median(resolvedList.map(daysToResolve));
-    const byLayer = LAYERS.map((layer) => ({
-      layer,
-      open: atEnd.filter((b) => b.layer === layer).length,
-      resolved: resolvedList.filter((e) => e.layer === layer).length,
-    }));
-
-    const visibleIds = (ids: Iterable<string>, isVisible: (id: string) => boolean) =>
-      [...ids].filter(isVisible);
-    const newIds = created.filter((b) => b.visible).map((b) => b.id);
-    const resolvedIds = visibleIds(resolvedEvents.keys(), (id) => resolvedEvents.get(id)!.visible);
-    const staleIds = stale.filter((b) => b.visible).map((b) => b.id);
-    const entities = new Map(
-      (await this.blockers.visibleByIds(actor, [...new Set([...newIds, ...resolvedIds, ...staleIds])])).map(
-        (b) => [b.id, b],
-      ),
-    );
-    const pick = (ids: string[]): BlockerEntity[] =>
-      ids.map((id) => entities.get(id)).filter((b): b is BlockerEntity => b !== undefined);
-    const newBlockers = pick(newIds);
-    const resolvedBlockers = pick(resolvedIds).sort(byNumber);
-    const staleBlockers = pick(staleIds);
-    const owners = new Map(
-      (await this.providersByIds(staleBlockers.flatMap((b) => (b.ownerId ? [b.ownerId] : [])))).map((p) => [
-        p.id,
-        p,
-      ]),
-    );
-    const statusAtEnd = new Map(atEnd.map((b) => [b.id, b]));
-    const line = (b: BlockerEntity) => ({
-      key: `KNP-${b.number}`,
-      title: b.title,
-      layer: b.layer,
-      severity: b.severity,
-      status: b.status,
-    });
-
-    const data: ProgressReportData = {
-      from,
-      to,
-      asOf,
-      reported: created.length,
-      resolved: resolvedEvents.size,
-      reopened: reopened.size,
-      openAtEnd: atEnd.length,
-      stale: stale.length,
-      medianDaysToResolve: medianDays,
-      byLayer,
-      newBlockers: newBlockers.map(line),
-      resolvedBlockers: resolvedBlockers.map((b) => {
-        const event = resolvedEvents.get(b.id)!;
-        return {
-          ...line(b),
-          resolvedAt: event.at,
-          daysToResolve: daysToResolve(event),
-          resolution: resolutionOf(event.changes, b),
-        };
-      }),
-      staleBlockers: staleBlockers.map((b) => {
-        const state = statusAtEnd.get(b.id)!;
-        const owner = b.ownerId ? owners.get(b.ownerId) : undefined;
-        return {
-          ...line(b),
-          status: state.status,
-          owner: owner ? (owner.abbreviation ?? owner.name) : null,
-          statusChangedAt: state.changed_at,
-          daysWithoutChange: wholeDays(state.changed_at, asOf),
-        };
-      }),
-    };
-    return {
-      from,
-      to,
-      reported: data.reported,
-      resolved: data.resolved,
-      reopened: data.reopened,
-      medianDaysToResolve: medianDays,
-      byLayer,
-      newBlockers,
-      resolvedBlockers,
-      staleBlockers,
-      markdown: renderProgressReport(data),
-    };
   }
 
   // ---------------------------------------------------------------- loading

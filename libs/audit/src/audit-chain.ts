@@ -19,19 +19,25 @@ export async function verifyAuditChain(dataSource: DataSource): Promise<ChainRep
   let expectedSeq = 1n;
   let events = 0;
   for (;;) {
-    const rows: Array<{ chain_seq: string; id: string; prev_hash: string | null; hash: string; recomputed: string }> =
-      await dataSource.query(
-        `SELECT e.chain_seq, e.id, e.prev_hash, e.hash, audit_event_digest(e, e.prev_hash) AS recomputed
+    const rows: Array<{
+      chain_seq: string;
+      id: string;
+      prev_hash: string | null;
+      hash: string;
+      recomputed: string;
+    }> = await dataSource.query(
+      `SELECT e.chain_seq, e.id, e.prev_hash, e.hash, audit_event_digest(e, e.prev_hash) AS recomputed
          FROM audit_event e WHERE e.chain_seq >= $1 ORDER BY e.chain_seq LIMIT $2`,
-        [expectedSeq.toString(), BATCH],
-      );
+      [expectedSeq.toString(), BATCH],
+    );
     for (const row of rows) {
       const broken = (reason: string): ChainReport => ({
         events,
         ok: false,
         firstBroken: { chainSeq: row.chain_seq, id: row.id, reason },
       });
-      if (BigInt(row.chain_seq) !== expectedSeq) return broken(`event ${expectedSeq.toString()} of the chain is missing`);
+      if (BigInt(row.chain_seq) !== expectedSeq)
+        return broken(`event ${expectedSeq.toString()} of the chain is missing`);
       if (row.prev_hash !== previousHash) return broken('its link does not match the previous event’s hash');
       if (row.recomputed !== row.hash) return broken('its content does not match its hash');
       previousHash = row.hash;

@@ -58,7 +58,7 @@ export class InProcessEventTransport implements BlockerEventTransport {
 export class BlockerEvents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(BlockerEvents.name);
   private readonly emitter = new EventEmitter().setMaxListeners(0);
-  private lostSince: NodeJS.Timeout | null = null;
+  private lostReport: NodeJS.Timeout | null = null;
   private lostCount = 0;
 
   constructor(@Inject(BLOCKER_EVENT_TRANSPORT) private readonly transport: BlockerEventTransport) {}
@@ -68,7 +68,7 @@ export class BlockerEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.lostSince) clearTimeout(this.lostSince);
+    if (this.lostReport) clearTimeout(this.lostReport);
     this.emitter.removeAllListeners();
     await this.transport.close();
   }
@@ -93,20 +93,20 @@ export class BlockerEvents implements OnModuleInit, OnApplicationShutdown {
 
   /** Log a change that was not sent: the first at once, those that follow within a while as a count. */
   private lost(change: BlockerChange, error: unknown): void {
-    if (this.lostSince !== null) {
+    if (this.lostReport !== null) {
       this.lostCount += 1;
       return;
     }
     this.logger.warn(
       `blocker event ${change.action} for ${change.blockerId} was not sent: ${(error as Error).message}`,
     );
-    this.lostSince = setTimeout(() => {
+    this.lostReport = setTimeout(() => {
       if (this.lostCount > 0) {
         this.logger.warn(
           `${this.lostCount} more blocker events were not sent in the last ${LOST_REPORT_MS / 1000} s`,
         );
       }
-      this.lostSince = null;
+      this.lostReport = null;
       this.lostCount = 0;
     }, LOST_REPORT_MS).unref();
   }

@@ -167,6 +167,7 @@ export class BlockersService implements OnModuleInit {
 
   async report(actor: Actor, fields: ReportFields): Promise<ReportResult> {
     return this.tx.run(async () => {
+      await this.priority.lockScores();
       const needIds = [...new Set(fields.affectedNeedIds)];
       const needs = await this.needs.lock(needIds);
       if (needs.length !== needIds.length) {
@@ -232,6 +233,7 @@ export class BlockersService implements OnModuleInit {
     fields: UpdateFields,
   ): Promise<BlockerEntity> {
     return this.tx.run(async () => {
+      await this.priority.lockScores();
       const before = await this.writer.lockVisible(actor, id);
       ensure(
         Permissions.updateBlocker(actor, before),
@@ -273,6 +275,7 @@ export class BlockersService implements OnModuleInit {
     expectedVersion?: number | null,
   ): Promise<BlockerEntity> {
     return this.tx.run(async () => {
+      await this.priority.lockScores();
       const blocker = await this.writer.lockVisible(actor, blockerId);
       ensure(
         Permissions.updateBlocker(actor, blocker),
@@ -308,6 +311,7 @@ export class BlockersService implements OnModuleInit {
     expectedVersion?: number | null,
   ): Promise<BlockerEntity> {
     return this.tx.run(async () => {
+      await this.priority.lockScores();
       const blocker = await this.writer.lockVisible(actor, blockerId);
       ensure(
         Permissions.updateBlocker(actor, blocker),

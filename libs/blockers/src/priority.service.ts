@@ -27,6 +27,12 @@ interface LinkRow {
 }
 
 /**
+ * Every change that feeds scores takes this lock (before the rows it changes), so that two changes to
+ * one neighbourhood cannot each recompute it from a snapshot without the other and leave a stale score.
+ */
+const SCORE_LOCK = 4_812_210;
+
+/**
  * Keeps every stored priority score equal to a fresh computation. After a change, `recompute` takes
  * the blockers it touched (and the needs), widens that to everything whose score can depend on them
  * (blockers sharing a need, and the whole dependency component), and rewrites the scores that moved.
@@ -56,7 +62,16 @@ export class PriorityService implements OnApplicationBootstrap {
     if (count > 0) new Logger('Priority').log(`recomputed ${count} scores stored under other weights`);
   }
 
+  /**
+   * Serialise this transaction with every other change that feeds scores, until it ends. Take it first,
+   * before locking rows; `recompute` takes it too (again is a no-op) for callers that cannot.
+   */
+  async lockScores(): Promise<void> {
+    await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [SCORE_LOCK]);
+  }
+
   async recompute(blockerIds: readonly string[], needIds: readonly string[] = []): Promise<void> {
+    await this.lockScores();
     const m = this.tx.manager;
     const component: Array<{ id: string }> = await m.query(
       `WITH RECURSIVE seed AS (

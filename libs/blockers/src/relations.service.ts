@@ -36,6 +36,7 @@ export class RelationsService {
   async addDependency(actor: Actor, blockerId: string, dependsOnId: string): Promise<BlockerEntity> {
     return this.tx.run(async () => {
       await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [DEPENDENCY_GRAPH_LOCK]);
+      await this.priority.lockScores();
       const blocker = await this.writer.lockVisible(actor, blockerId);
       ensure(
         Permissions.updateBlocker(actor, blocker),
@@ -67,6 +68,7 @@ export class RelationsService {
   async removeDependency(actor: Actor, blockerId: string, dependsOnId: string): Promise<BlockerEntity> {
     return this.tx.run(async () => {
       await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [DEPENDENCY_GRAPH_LOCK]);
+      await this.priority.lockScores();
       const blocker = await this.writer.lockVisible(actor, blockerId);
       ensure(
         Permissions.updateBlocker(actor, blocker),
@@ -92,6 +94,7 @@ export class RelationsService {
 
   async endorse(actor: Actor, blockerId: string, note: string | null): Promise<BlockerEntity> {
     return this.tx.run(async () => {
+      await this.priority.lockScores();
       const blocker = await this.writer.lockVisible(actor, blockerId);
       ensure(
         Permissions.endorse(actor, blocker),
@@ -118,6 +121,7 @@ export class RelationsService {
 
   async withdrawEndorsement(actor: Actor, blockerId: string): Promise<BlockerEntity> {
     return this.tx.run(async () => {
+      await this.priority.lockScores();
       await this.writer.lockVisible(actor, blockerId);
       // Only a steward acts for a provider; another role's token may name an org too.
       const providerId = stewardOf(actor);

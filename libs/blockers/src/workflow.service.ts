@@ -61,6 +61,7 @@ export class WorkflowService {
       // Closing takes the blocker off the agenda and moves the ranks behind it up: that changes ranks
       // like a steering decision does, so it holds the same lock, taken before the blocker's row.
       if (!isOpen(request.to)) await this.lockAgenda();
+      await this.priority.lockScores();
       const before = await this.writer.lockVisible(actor, request.id);
       const check = checkTransition(actor, before, request.to);
       if (check.error === 'INVALID_TRANSITION') throw new InvalidTransitionError(before.status, request.to);

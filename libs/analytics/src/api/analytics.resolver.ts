@@ -74,7 +74,11 @@ export class AnalyticsResolver {
     by: ImpactMeasure,
   ): Promise<BlockerScore[]> {
     const now = Date.now();
-    const scores = await this.analytics.criticalBlockers(actor, first ?? 10, by ?? ImpactMeasure.NEEDS_UNBLOCKED);
+    const scores = await this.analytics.criticalBlockers(
+      actor,
+      first ?? 10,
+      by ?? ImpactMeasure.NEEDS_UNBLOCKED,
+    );
     return scores.map(({ blocker, ...score }) => ({ blocker: BlockerNode.from(blocker, now), ...score }));
   }
 

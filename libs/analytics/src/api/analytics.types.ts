@@ -9,7 +9,6 @@ import { ImpactMeasure } from '../domain/impact';
 
 export { GraphEdgeKind, GraphNodeKind, ImpactMeasure };
 
-
 registerEnumType(GraphNodeKind, { name: 'GraphNodeKind' });
 registerEnumType(GraphEdgeKind, {
   name: 'GraphEdgeKind',

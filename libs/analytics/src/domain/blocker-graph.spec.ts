@@ -1,4 +1,11 @@
-import { buildBlockerGraph, GraphData, GraphEdgeKind, GraphInput, GraphNodeKind, neighbourhood } from './blocker-graph';
+import {
+  buildBlockerGraph,
+  GraphData,
+  GraphEdgeKind,
+  GraphInput,
+  GraphNodeKind,
+  neighbourhood,
+} from './blocker-graph';
 
 /**
  *   A --n1--> B --n2--> C        A, B, C, D providers; B holds dataset dB; D holds dE
@@ -40,8 +47,9 @@ const input: GraphInput = {
 };
 
 const ids = (g: { nodes: Array<{ id: string }> }): string[] => g.nodes.map((n) => n.id).sort();
-const edgeKeys = (g: { edges: Array<{ source: string; target: string; kind: string; needId: string | null }> }) =>
-  g.edges.map((e) => `${e.kind} ${e.source}->${e.target}${e.needId ? ` ${e.needId}` : ''}`).sort();
+const edgeKeys = (g: {
+  edges: Array<{ source: string; target: string; kind: string; needId: string | null }>;
+}) => g.edges.map((e) => `${e.kind} ${e.source}->${e.target}${e.needId ? ` ${e.needId}` : ''}`).sort();
 
 describe('blocker graph', () => {
   let graph: GraphData;
@@ -85,7 +93,12 @@ describe('blocker graph', () => {
   });
 
   it('keeps kinds, labels and weights of nodes', () => {
-    expect(graph.nodes.get('b1')).toEqual({ id: 'b1', kind: GraphNodeKind.BLOCKER, label: 'KNP-1', weight: 50 });
+    expect(graph.nodes.get('b1')).toEqual({
+      id: 'b1',
+      kind: GraphNodeKind.BLOCKER,
+      label: 'KNP-1',
+      weight: 50,
+    });
     expect(graph.nodes.get('dB')).toEqual({ id: 'dB', kind: GraphNodeKind.DATASET, label: 'DB', weight: 0 });
     expect(graph.nodes.get('B')).toEqual({ id: 'B', kind: GraphNodeKind.PROVIDER, label: 'B', weight: 2 });
   });
@@ -116,7 +129,12 @@ describe('blocker graph', () => {
 
     it('around a dataset and around a blocker', () => {
       expect(ids(neighbourhood(graph, { focusId: 'dE', depth: 4, limit: 100 }))).toEqual(['D', 'dE']);
-      expect(ids(neighbourhood(graph, { focusId: 'b2', depth: 1, limit: 100 }))).toEqual(['B', 'C', 'b1', 'b2']);
+      expect(ids(neighbourhood(graph, { focusId: 'b2', depth: 1, limit: 100 }))).toEqual([
+        'B',
+        'C',
+        'b1',
+        'b2',
+      ]);
     });
 
     it('a node without connections, or one not in the graph, gives an empty answer', () => {
@@ -140,7 +158,11 @@ describe('blocker graph', () => {
 
       const whole = neighbourhood(graph, { focusId: null, depth: 0, limit: 2 });
       expect(whole.nodes.map((n) => n.id)).toEqual(['B', 'b1']);
-      expect(whole).toMatchObject({ totalNodes: 9, truncated: true, edges: [expect.objectContaining({ kind: 'BLOCKS' })] });
+      expect(whole).toMatchObject({
+        totalNodes: 9,
+        truncated: true,
+        edges: [expect.objectContaining({ kind: 'BLOCKS' })],
+      });
     });
 
     it('gives the same answer every time', () => {

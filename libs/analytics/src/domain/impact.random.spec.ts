@@ -60,7 +60,8 @@ function reference(r: Generated) {
   for (const d of r.dependencies) {
     if (open.has(d.blockerId) && open.has(d.dependsOnId)) reach.get(d.blockerId)!.add(d.dependsOnId);
   }
-  for (const k of ids) for (const i of ids) if (reach.get(i)!.has(k)) for (const j of reach.get(k)!) reach.get(i)!.add(j);
+  for (const k of ids)
+    for (const i of ids) if (reach.get(i)!.has(k)) for (const j of reach.get(k)!) reach.get(i)!.add(j);
   const pre = (b: string): Set<string> => {
     const set = new Set(reach.get(b) ?? []);
     set.delete(b);
@@ -71,7 +72,9 @@ function reference(r: Generated) {
   const fullyFreed = (freed: typeof blocked): string[] => {
     const freedIds = new Set(freed.map((n) => n.id));
     const requesters = new Set(blocked.map((n) => n.requesterId));
-    return [...requesters].filter((p) => blocked.filter((n) => n.requesterId === p).every((n) => freedIds.has(n.id)));
+    return [...requesters].filter((p) =>
+      blocked.filter((n) => n.requesterId === p).every((n) => freedIds.has(n.id)),
+    );
   };
   const people = (needs: typeof blocked): number => needs.reduce((s, n) => s + (n.annualCases ?? 0), 0);
 
@@ -88,14 +91,20 @@ function reference(r: Generated) {
           .filter(
             (b) =>
               open.has(b) &&
-              r.dependencies.some((d) => d.blockerId === b && open.has(d.dependsOnId) && !set.has(d.dependsOnId)),
+              r.dependencies.some(
+                (d) => d.blockerId === b && open.has(d.dependsOnId) && !set.has(d.dependsOnId),
+              ),
           )
           .sort(),
       };
     },
     score(b: string) {
       const freed = freedBy(new Set([b, ...pre(b)]));
-      return { needsUnblocked: freed.length, peopleReached: people(freed), providersUnblocked: fullyFreed(freed).length };
+      return {
+        needsUnblocked: freed.length,
+        peopleReached: people(freed),
+        providersUnblocked: fullyFreed(freed).length,
+      };
     },
     open,
   };
@@ -113,9 +122,7 @@ describe('impact against a brute force on generated registries', () => {
   it('whatIf resolves exactly the given set', () => {
     fc.assert(
       fc.property(
-        registry.chain((r) =>
-          fc.tuple(fc.constant(r), fc.subarray(r.blockers.map((b) => b.id))),
-        ),
+        registry.chain((r) => fc.tuple(fc.constant(r), fc.subarray(r.blockers.map((b) => b.id)))),
         ([r, resolve]) => {
           const actual = whatIf(graphOf(r), resolve);
           expect({
@@ -148,7 +155,9 @@ describe('impact against a brute force on generated registries', () => {
           .map(({ number: _number, ...score }) => score);
         const numberOf = new Map(r.blockers.map((b) => [b.id, b.number]));
         const candidates = r.blockers.map((b) => b.id).reverse();
-        expect(criticalBlockers(graphOf(r), candidates, by, first, (id) => numberOf.get(id)!)).toEqual(expected);
+        expect(criticalBlockers(graphOf(r), candidates, by, first, (id) => numberOf.get(id)!)).toEqual(
+          expected,
+        );
       }),
       { numRuns: 300, seed: 42 },
     );

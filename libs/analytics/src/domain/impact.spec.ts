@@ -24,11 +24,17 @@ interface Registry {
 function graphOf(r: Registry): ImpactGraph {
   return buildImpactGraph({
     openBlockers: Object.keys(r.blockers).filter((b) => r.blockers[b]),
-    links: Object.entries(r.affects).flatMap(([blockerId, needs]) => needs.map((needId) => ({ blockerId, needId }))),
+    links: Object.entries(r.affects).flatMap(([blockerId, needs]) =>
+      needs.map((needId) => ({ blockerId, needId })),
+    ),
     dependencies: Object.entries(r.waitsFor ?? {}).flatMap(([blockerId, deps]) =>
       deps.map((dependsOnId) => ({ blockerId, dependsOnId })),
     ),
-    needs: Object.entries(r.needs).map(([id, [requesterId, annualCases]]) => ({ id, requesterId, annualCases })),
+    needs: Object.entries(r.needs).map(([id, [requesterId, annualCases]]) => ({
+      id,
+      requesterId,
+      annualCases,
+    })),
   });
 }
 
@@ -44,7 +50,11 @@ describe('impact of resolving blockers', () => {
     });
 
     it('frees the need and reaches its cases', () => {
-      expect(blockerImpact(g, 'b1')).toEqual({ prerequisites: [], dependents: [], unblockedIfResolved: ['n1'] });
+      expect(blockerImpact(g, 'b1')).toEqual({
+        prerequisites: [],
+        dependents: [],
+        unblockedIfResolved: ['n1'],
+      });
       expect(scoreBlocker(g, 'b1')).toEqual({
         blockerId: 'b1',
         needsUnblocked: 1,
@@ -89,11 +99,19 @@ describe('impact of resolving blockers', () => {
     });
 
     it('resolves b with its open prerequisites', () => {
-      expect(blockerImpact(g, 'b2')).toEqual({ prerequisites: ['b1'], dependents: [], unblockedIfResolved: ['n1'] });
+      expect(blockerImpact(g, 'b2')).toEqual({
+        prerequisites: ['b1'],
+        dependents: [],
+        unblockedIfResolved: ['n1'],
+      });
     });
 
     it('does not resolve the blockers waiting for b', () => {
-      expect(blockerImpact(g, 'b1')).toEqual({ prerequisites: [], dependents: ['b2'], unblockedIfResolved: [] });
+      expect(blockerImpact(g, 'b1')).toEqual({
+        prerequisites: [],
+        dependents: ['b2'],
+        unblockedIfResolved: [],
+      });
     });
 
     it('warns in what-if about a member whose open prerequisite is outside the set, and still counts it', () => {
@@ -252,13 +270,22 @@ describe('impact of resolving blockers', () => {
       dependencies: [{ blockerId: 'b1', dependsOnId: 'gone' }],
       needs: [{ id: 'n1', requesterId: 'P', annualCases: 3 }],
     });
-    expect(blockerImpact(g, 'b1')).toEqual({ prerequisites: [], dependents: [], unblockedIfResolved: ['n1'] });
+    expect(blockerImpact(g, 'b1')).toEqual({
+      prerequisites: [],
+      dependents: [],
+      unblockedIfResolved: ['n1'],
+    });
     expect(scoreBlocker(g, 'b1').peopleReached).toBe(3);
   });
 
   it('refuses a blocked need it is not told about', () => {
     expect(() =>
-      buildImpactGraph({ openBlockers: ['b1'], links: [{ blockerId: 'b1', needId: 'n1' }], dependencies: [], needs: [] }),
+      buildImpactGraph({
+        openBlockers: ['b1'],
+        links: [{ blockerId: 'b1', needId: 'n1' }],
+        dependencies: [],
+        needs: [],
+      }),
     ).toThrow(/n1/);
   });
 });

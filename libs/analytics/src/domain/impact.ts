@@ -62,7 +62,8 @@ export function buildImpactGraph(input: ImpactInput): ImpactGraph {
   const blockedNeedsOfRequester = new Map<string, number>();
   for (const needId of openBlockersOfNeed.keys()) {
     const requester = requesterOf.get(needId);
-    if (requester === undefined) throw new Error(`need ${needId} is affected by an open blocker but not given`);
+    if (requester === undefined)
+      throw new Error(`need ${needId} is affected by an open blocker but not given`);
     blockedNeedsOfRequester.set(requester, (blockedNeedsOfRequester.get(requester) ?? 0) + 1);
   }
   const openEdges = [...input.dependencies].filter((d) => open.has(d.blockerId) && open.has(d.dependsOnId));

@@ -39,7 +39,9 @@ describe('statistics helpers', () => {
 
 describe('markdown', () => {
   it('escapes what Markdown would read as markup, and line breaks', () => {
-    expect(escapeMarkdown('a | b *c* _d_ [e](f) <g>\n#h')).toBe('a \\| b \\*c\\* \\_d\\_ \\[e\\](f) \\<g\\> \\#h');
+    expect(escapeMarkdown('a | b *c* _d_ [e](f) <g>\n#h')).toBe(
+      'a \\| b \\*c\\* \\_d\\_ \\[e\\](f) \\<g\\> \\#h',
+    );
   });
 
   it('humanises codes', () => {
@@ -72,7 +74,13 @@ describe('markdown', () => {
       { layer: BlockerLayer.TECHNICAL, open: 1, resolved: 0 },
     ],
     newBlockers: [
-      { key: 'KNP-7', title: 'Title with | pipe', layer: BlockerLayer.LEGAL, severity: 'HIGH', status: 'TRIAGED' },
+      {
+        key: 'KNP-7',
+        title: 'Title with | pipe',
+        layer: BlockerLayer.LEGAL,
+        severity: 'HIGH',
+        status: 'TRIAGED',
+      },
     ],
     resolvedBlockers: [
       {
@@ -140,6 +148,8 @@ describe('markdown', () => {
 
   it('says when the period has not ended', () => {
     const md = renderProgressReport({ ...report, asOf: new Date('2027-03-01T12:00Z') });
-    expect(md).toContain('| Open at the end of the period (the period has not ended: as at 2027-03-01) | 4 |');
+    expect(md).toContain(
+      '| Open at the end of the period (the period has not ended: as at 2027-03-01) | 4 |',
+    );
   });
 });

@@ -109,7 +109,9 @@ const table = (header: string[], align: string[], rows: string[][]): string[] =>
 export function renderProgressReport(report: ProgressReportData): string {
   const period = describePeriod(report.from, report.to);
   const endNote =
-    report.asOf.getTime() < report.to.getTime() ? ` (the period has not ended: as at ${isoDate(report.asOf)})` : '';
+    report.asOf.getTime() < report.to.getTime()
+      ? ` (the period has not ended: as at ${isoDate(report.asOf)})`
+      : '';
   const lines: string[] = [`# Progress report on data-exchange blockers: ${period}`, ''];
 
   lines.push('## Summary', '');
@@ -163,7 +165,7 @@ export function renderProgressReport(report: ProgressReportData): string {
   else
     lines.push(
       ...table(
-        ['Key', 'Title', 'Layer', 'Severity', 'Status'],
+        ['Key', 'Title', 'Layer', 'Severity', 'Status now'],
         ['---', '---', '---', '---', '---'],
         report.newBlockers.map((b) => [
           b.key,
