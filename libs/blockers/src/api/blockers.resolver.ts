@@ -2,7 +2,15 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { UserLoaders, UserNode } from '@app/auth/api';
 import { AuditService } from '@app/audit';
 import { AuditEventConnection, AuditEventNode } from '@app/audit/api';
-import { Actor, BadUserInputError, fromGlobalId, pageSize, toPage } from '@app/core';
+import {
+  Actor,
+  BadUserInputError,
+  fromGlobalId,
+  pageSize,
+  parseGlobalId,
+  toGlobalId,
+  toPage,
+} from '@app/core';
 import { CurrentActor, LoaderRegistry, Loaders, toConnection } from '@app/core/graphql';
 import { DataNeedConnection, DataNeedNode } from '@app/needs/api';
 import { ProviderLoaders, ProviderNode } from '@app/providers/api';
@@ -323,11 +331,43 @@ export class BlockersResolver {
   @ResolveField(() => AuditEventConnection)
   async history(
     @Parent() b: BlockerNode,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: LoaderRegistry,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return toConnection(toPage(await this.audit.historyOf(b.localId, { first, after }), AuditEventNode.from));
+    const page = toPage(await this.audit.historyOf(b.localId, { first, after }), AuditEventNode.from);
+    // Events may name other blockers (dependencies, merges); one the viewer may not see stays unnamed.
+    const named = page.nodes.flatMap((event) => event.changes.flatMap((c) => blockerIdsIn(c.from, c.to)));
+    const localIds = [...new Set(named)].map((id) => parseGlobalId(id)!.id);
+    const visible = await this.loaders.blocker(loaders, actor).loadMany(localIds);
+    const hidden = new Set(
+      localIds.filter((_, i) => !(visible[i] instanceof BlockerNode)).map((id) => toGlobalId('Blocker', id)),
+    );
+    if (hidden.size > 0) {
+      const mask = (value: unknown): unknown =>
+        Array.isArray(value)
+          ? value.map(mask)
+          : typeof value === 'string' && hidden.has(value)
+            ? null
+            : value;
+      for (const event of page.nodes) {
+        event.changes = event.changes.map((c) => ({ ...c, from: mask(c.from), to: mask(c.to) }));
+      }
+    }
+    return toConnection(page);
   }
+}
+
+/** Global IDs of blockers named in an audit change's values. */
+function blockerIdsIn(...values: unknown[]): string[] {
+  return values.flatMap((value) =>
+    Array.isArray(value)
+      ? blockerIdsIn(...(value as unknown[]))
+      : typeof value === 'string' && parseGlobalId(value)?.type === 'Blocker'
+        ? [value]
+        : [],
+  );
 }
 
 /** Fields a client may clear by sending null; null elsewhere means "leave as is". */
