@@ -1,5 +1,5 @@
 import { NotBlank } from '@app/core/validation';
-import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, OmitType, PartialType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -230,8 +230,19 @@ export class ReportBlockerInput {
   reportingProviderId?: string | null;
 }
 
+/**
+ * The descriptive fields of ReportBlockerInput, optional, with the same validation (perceived and
+ * confidential without their defaults, so leaving them out changes nothing); null clears a nullable one.
+ */
 @InputType()
-export class UpdateBlockerInput {
+export class UpdateBlockerInput extends PartialType(
+  OmitType(ReportBlockerInput, [
+    'affectedNeedIds',
+    'reportingProviderId',
+    'perceived',
+    'confidential',
+  ] as const),
+) {
   @Field(() => ID)
   @IsString()
   id: string;
@@ -241,61 +252,10 @@ export class UpdateBlockerInput {
   @Min(1)
   expectedVersion: number;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(5, 200)
-  @NotBlank()
-  title?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 20000)
-  @NotBlank()
-  description?: string | null;
-
-  @Field(() => BlockerType, { nullable: true })
-  @IsOptional()
-  @IsEnum(BlockerType)
-  type?: BlockerType | null;
-
-  @Field(() => Severity, { nullable: true })
-  @IsOptional()
-  @IsEnum(Severity)
-  severity?: Severity | null;
-
   @Field(() => Boolean, { nullable: true })
   @IsOptional()
   @IsBoolean()
   perceived?: boolean | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
-  legalReference?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsString()
-  ownerId?: string | null;
-
-  @Field(() => ImpactInput, { nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ImpactInput)
-  impact?: ImpactInput | null;
-
-  @Field(() => Effort, { nullable: true })
-  @IsOptional()
-  @IsEnum(Effort)
-  effort?: Effort | null;
-
-  @Field(() => DateScalar, { nullable: true })
-  @IsOptional()
-  @IsString()
-  targetDate?: string | null;
 
   @Field(() => Boolean, { nullable: true })
   @IsOptional()

@@ -1,5 +1,14 @@
 import { NotBlank } from '@app/core/validation';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import {
+  Field,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  PartialType,
+  PickType,
+  registerEnumType,
+} from '@nestjs/graphql';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -150,45 +159,20 @@ export class DeclareDataNeedInput {
   annualCases?: number | null;
 }
 
+/** The descriptive fields of DeclareDataNeedInput, optional, with the same validation, and the state. */
 @InputType()
-export class UpdateDataNeedInput {
+export class UpdateDataNeedInput extends PartialType(
+  PickType(DeclareDataNeedInput, [
+    'dataElements',
+    'purpose',
+    'service',
+    'legalBasis',
+    'annualCases',
+  ] as const),
+) {
   @Field(() => ID)
   @IsString()
   id: string;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @Length(1, 200, { each: true })
-  dataElements?: string[] | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(5, 2000)
-  @NotBlank()
-  purpose?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
-  service?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
-  legalBasis?: string | null;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_CASES)
-  annualCases?: number | null;
 
   @Field(() => DataNeedState, {
     nullable: true,

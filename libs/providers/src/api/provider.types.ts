@@ -1,5 +1,5 @@
 import { NotBlank } from '@app/core/validation';
-import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, ObjectType, PartialType, registerEnumType } from '@nestjs/graphql';
 import { IsBoolean, IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { Connection, NodeInterface } from '@app/core/graphql';
 import { toGlobalId } from '@app/core';
@@ -160,44 +160,12 @@ export class CreateProviderInput {
   parentId?: string | null;
 }
 
+/** Every field of CreateProviderInput, optional, with the same validation; null clears a nullable one. */
 @InputType()
-export class UpdateProviderInput {
+export class UpdateProviderInput extends PartialType(CreateProviderInput) {
   @Field(() => ID)
   @IsString()
   id: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(2, 200)
-  @NotBlank()
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 40)
-  abbreviation?: string | null;
-
-  @Field(() => ProviderKind, { nullable: true })
-  @IsOptional()
-  @IsEnum(ProviderKind)
-  kind?: ProviderKind | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(OIN_PATTERN, { message: OIN_MESSAGE })
-  oin?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(TOOI_PATTERN, { message: TOOI_MESSAGE })
-  tooiUri?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsString()
-  parentId?: string | null;
 }
 
 @InputType()
