@@ -24,6 +24,7 @@ import {
 } from './scenarios';
 import { GraphQLBody, LoadFigures, once, runLoad } from './support/load';
 import { BenchOptions, parseOptions } from './support/options';
+import { DatabaseMonitor } from './support/monitor';
 import { ServerProcess } from './support/processes';
 import { pickParameters, postgresVersion, prepareRegistry, registryCounts, ROOT } from './support/registry';
 import { BenchResults, machineInfo, ScenarioResult, TargetResult, writeResults } from './support/report';
@@ -33,6 +34,12 @@ const SERVER_MAIN = resolve(ROOT, '.data/bench-dist/apps/api/src/main.js');
 const SECRET = 'knooppunt-bench-secret-0123456789abcdef';
 const DB_POOL_SIZE = 10;
 const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+/** application_name of each server's database connections (Knooppunt's default, the baselines' own). */
+const KNOOPPUNT_APP = 'knooppunt';
+const LIST_SQL_APP = 'knooppunt-bench-sql';
+const APOLLO_APP = 'knooppunt-bench-apollo';
+/** Fewest requests a scenario's percentiles rest on. */
+const MIN_SAMPLES = 10;
 
 const log = (line: string): void => {
   process.stderr.write(`[bench] ${line}\n`);
@@ -74,10 +81,26 @@ async function startBaseline(name: string, file: string, databaseUrl: string): P
   return ServerProcess.start(name, [...TS_NODE, file], serverEnv(databaseUrl), '/health/ready', ROOT);
 }
 
+interface Measurement {
+  server: ServerProcess;
+  /** application_name of the server's database connections. */
+  appName: string;
+  name: string;
+  description: string;
+  client: string;
+  headers: Record<string, string>;
+  body: GraphQLBody | ((n: number) => GraphQLBody);
+  connections: number;
+  checkEveryBody?: boolean;
+}
+
 class Bench {
   readonly scenarios: ScenarioResult[] = [];
 
-  constructor(private readonly options: BenchOptions) {}
+  constructor(
+    private readonly options: BenchOptions,
+    private readonly monitor: DatabaseMonitor,
+  ) {}
 
   selected(name: string): boolean {
     return this.options.only.length === 0 || this.options.only.includes(name);
@@ -85,48 +108,54 @@ class Bench {
 
   /**
    * One scenario: a first request for its SQL statement count (and to see that it works), a short
-   * warm-up, then `duration` seconds of load.
+   * warm-up, then `duration` seconds of load; before each, the server finishes what it was doing.
    */
-  async measure(
-    server: ServerProcess,
-    name: string,
-    description: string,
-    client: string,
-    headers: Record<string, string>,
-    body: GraphQLBody | ((n: number) => GraphQLBody),
-    connections: number,
-    checkEveryBody = false,
-  ): Promise<ScenarioResult> {
-    const first = await once(server.url, headers, typeof body === 'function' ? body(-1) : body);
+  async measure(m: Measurement): Promise<ScenarioResult> {
+    const { server, appName, name, headers, body, connections } = m;
+    await this.monitor.settle(appName, server.pid);
+    const first = await once(server.url, headers, typeof body === 'function' ? body(0) : body);
     if (first.errors.length > 0) log(`${name}: the first answer has errors: ${first.errors[0]}`);
     log(
       `${name}: first answer ${first.ms} ms, ${first.bytes} bytes, ${first.sqlStatements ?? '?'} SQL statements`,
     );
-    const warmUp = Math.max(1, Math.min(3, Math.round(this.options.duration / 4)));
-    await runLoad({ url: server.url, headers, body, connections, seconds: warmUp });
+    // A scenario slower than the duration allows for MIN_SAMPLES requests gets a fixed number instead.
+    const slow = (this.options.duration * 1000 * connections) / Math.max(first.ms, 1) < MIN_SAMPLES;
+    const next = typeof body === 'function' ? (n: number) => body(n + 1) : body;
+    if (!slow) {
+      const warmUp = Math.max(1, Math.min(3, Math.round(this.options.duration / 4)));
+      await runLoad({ url: server.url, headers, body: next, connections, seconds: warmUp });
+      await this.monitor.settle(appName, server.pid);
+    }
+    const offset = 1_000_000;
     const figures: LoadFigures = await runLoad({
       url: server.url,
       headers,
-      body,
+      body: typeof body === 'function' ? (n: number) => body(n + offset) : body,
       connections,
       seconds: this.options.duration,
-      checkEveryBody,
+      ...(slow ? { amount: Math.max(MIN_SAMPLES, 2 * connections) } : {}),
+      checkEveryBody: m.checkEveryBody,
       serverPid: server.pid,
+      databaseCpuMs: () => this.monitor.cpuMs(appName),
     });
+    const settled = await this.monitor.settle(appName, server.pid);
     const result: ScenarioResult = {
       name,
-      description,
-      client,
+      description: m.description,
+      client: m.client,
       ...figures,
       sqlStatements: first.sqlStatements,
       responseBytes: first.bytes,
+      firstAnswerMs: first.ms,
+      settleSeconds: settled,
     };
-    if (checkEveryBody) {
+    if (m.checkEveryBody) {
       const ok = figures.requests - figures.graphqlErrors;
       result.successesPerSecond = Math.round((ok / figures.seconds) * 10) / 10;
     }
     log(
-      `${name}: ${figures.requestsPerSecond} req/s, p50 ${figures.latencyMs.p50} ms, p95 ${figures.latencyMs.p95} ms, ` +
+      `${name}: ${figures.requests} requests, ${figures.requestsPerSecond} req/s, p50 ${figures.latencyMs.p50} ms, ` +
+        `p95 ${figures.latencyMs.p95} ms, CPU ms/req ${figures.serverCpuMsPerRequest} + ${figures.databaseCpuMsPerRequest} (db), ` +
         `errors ${figures.errors + figures.non2xx}/${figures.graphqlErrors}, load ${figures.loadAverage.after}`,
     );
     this.scenarios.push(result);
@@ -135,10 +164,16 @@ class Bench {
 
   async query(server: ServerProcess, s: QueryScenario, connections: number): Promise<ScenarioResult | null> {
     if (!this.selected(s.name)) return null;
-    return this.measure(server, s.name, s.description, s.role, bearer(s.role), {
-      query: s.query,
-      variables: s.variables,
-    }, connections);
+    return this.measure({
+      server,
+      appName: KNOOPPUNT_APP,
+      name: s.name,
+      description: s.description,
+      client: s.role,
+      headers: bearer(s.role),
+      body: { query: s.query, variables: s.variables },
+      connections,
+    });
   }
 }
 
@@ -152,12 +187,19 @@ function latencyTarget(name: string, scenario: ScenarioResult | undefined, p95Ms
     measured: scenario ? `p95 ${scenario.latencyMs.p95} ms (p50 ${scenario.latencyMs.p50} ms)` : 'not measured',
     pass:
       scenario !== undefined &&
+      scenario.requests > 0 &&
       scenario.latencyMs.p95 <= p95Ms &&
       scenario.errors + scenario.non2xx + scenario.graphqlErrors === 0,
   };
 }
 
 async function main(): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      ServerProcess.killAll();
+      process.exit(130);
+    });
+  }
   const started = Date.now();
   const options = parseOptions(process.argv.slice(2));
   const throughputConnections = Math.max(options.connections, 16);
@@ -168,7 +210,8 @@ async function main(): Promise<void> {
   const machine = machineInfo(await postgresVersion(options.databaseUrl));
   const p = await pickParameters(options.databaseUrl, new Date());
   log(`most connected open blocker ${p.mostConnected.key}; focus ${p.focusProvider.name}; lookup ${p.lookupKey}`);
-  const bench = new Bench(options);
+  const monitor = await DatabaseMonitor.connect(options.databaseUrl);
+  const bench = new Bench(options, monitor);
   const runId = randomBytes(3).toString('hex');
   const baselines: Record<string, unknown> = {};
   const scenarios = new Map(queryScenarios(p).map((s) => [s.name, s]));
@@ -182,15 +225,16 @@ async function main(): Promise<void> {
     if (bench.selected('list')) {
       const sqlServer = await startBaseline('list-sql', 'bench/baselines/list-sql.ts', options.databaseUrl);
       try {
-        await bench.measure(
-          sqlServer,
-          'list-sql',
-          'baseline A: the list data by one hand-written SQL statement through pg, tiny node:http server',
-          'baseline',
-          bearer('STEERING'),
-          { query: LIST_QUERY, variables: { first: 50 } },
-          options.connections,
-        );
+        await bench.measure({
+          server: sqlServer,
+          appName: LIST_SQL_APP,
+          name: 'list-sql',
+          description: 'baseline A: the list data by one hand-written SQL statement through pg, node:http',
+          client: 'baseline',
+          headers: bearer('STEERING'),
+          body: { query: LIST_QUERY, variables: { first: 50 } },
+          connections: options.connections,
+        });
       } finally {
         await sqlServer.stop();
       }
@@ -207,15 +251,16 @@ async function main(): Promise<void> {
     if (bench.selected('lookup')) {
       const apollo = await startBaseline('apollo-bare', 'bench/baselines/apollo-bare.ts', options.databaseUrl);
       try {
-        await bench.measure(
-          apollo,
-          'lookup-apollo-bare',
-          'baseline B: bare @apollo/server (standalone) + pg answering the same blocker(key) query',
-          'baseline',
-          bearer('STEERING'),
-          { query: LOOKUP_QUERY, variables: { key: p.lookupKey } },
-          throughputConnections,
-        );
+        await bench.measure({
+          server: apollo,
+          appName: APOLLO_APP,
+          name: 'lookup-apollo-bare',
+          description: 'baseline B: bare @apollo/server (standalone) + pg answering the same blocker(key) query',
+          client: 'baseline',
+          headers: bearer('STEERING'),
+          body: { query: LOOKUP_QUERY, variables: { key: p.lookupKey } },
+          connections: throughputConnections,
+        });
       } finally {
         await apollo.stop();
       }
@@ -227,19 +272,21 @@ async function main(): Promise<void> {
 
     // Writes last: every report adds a blocker to the registry.
     if (bench.selected('report-blocker')) {
-      await bench.measure(
-        knooppunt,
-        'report-blocker',
-        'reportBlocker mutation (audit event, need state, score recompute), a new title per request',
-        'STEERING',
-        bearer('STEERING'),
-        (n) => ({ query: REPORT_MUTATION, variables: { input: reportInput(p, n, runId) } }),
-        throughputConnections,
-        true,
-      );
+      await bench.measure({
+        server: knooppunt,
+        appName: KNOOPPUNT_APP,
+        name: 'report-blocker',
+        description: 'reportBlocker mutation (audit event, need state, score recompute), a new title each',
+        client: 'STEERING',
+        headers: bearer('STEERING'),
+        body: (n) => ({ query: REPORT_MUTATION, variables: { input: reportInput(p, n, runId) } }),
+        connections: throughputConnections,
+        checkEveryBody: true,
+      });
     }
   } finally {
     await knooppunt.stop();
+    await monitor.close();
   }
   machine.loadAverageAtEnd = loadavg().map((n) => Math.round(n * 100) / 100);
 

@@ -297,6 +297,17 @@ describe('blocker dependencies', () => {
       expect(asSteering.dependsOn).toEqual([{ id: secret.id }]);
     });
 
+    it('treats a prerequisite the steward may not see as unknown (BAD_USER_INPUT), without naming it', async () => {
+      const secretNeed = await w.declareNeed('UTRECHT', 'DUO');
+      const secret = await w.report({ needIds: [secretNeed], confidential: true, owner: 'BZK' });
+      const need = await w.declareNeed('SVB', 'UWV');
+      const mine = await w.report({ needIds: [need], bearer: w.steward('SVB') });
+      const res = await add(mine, secret, w.steward('SVB'));
+      expectCode(res, 'BAD_USER_INPUT');
+      expect(JSON.stringify(res)).not.toContain(secret.key);
+      expect(await edgesAmong([mine, secret])).toEqual([]);
+    });
+
     it('records blocker.dependency_added and blocker.dependency_removed with the actor', async () => {
       const need = await w.declareNeed('SVB', 'UWV');
       const a = await w.report({ needIds: [need], bearer: w.steward('SVB') });

@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { GraphQLResponse, TestServer } from './support/server';
-import { BlockerRef, expectCode, expectOk, isOpenStatus, World } from './support/graph-fixtures';
+import { BlockerRef, expectCode, expectOk, globalId, isOpenStatus, World } from './support/graph-fixtures';
 
 // ------------------------------------------------------------------ the reference computation
 
@@ -184,11 +184,7 @@ function differences(blockers: BlockerData[], weights: Weights): string[] {
   return problems;
 }
 
-/** The global ID the API uses for a row (tests only: to line database rows up with API answers). */
-const globalId = (type: string, id: string): string =>
-  Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
-
-/** Every blocker as `BlockerData`, read straight from the database with the pool (five queries). */
+/** Every blocker as `BlockerData`, read straight from the database with the pool (four queries). */
 async function loadFromDb(server: TestServer): Promise<BlockerData[]> {
   const [blockers, links, endorsements, edges] = await Promise.all([
     server.db.query(

@@ -64,7 +64,6 @@ describe('steering decisions and the agenda', () => {
     const firstUnranked = data.blockers.nodes.findIndex((b: any) => b.priority.rank === null);
     if (firstUnranked >= 0) expect(firstUnranked).toBe(ranked.length);
     const ids = ranked.map((b: any) => b.id as string);
-    expect((await storedAgenda()).length).toBe(ids.length);
     expect(await storedAgenda()).toEqual(ids.map(localId));
     return ids;
   }
@@ -136,6 +135,15 @@ describe('steering decisions and the agenda', () => {
       expect(codeOf(missing)).toBe('BAD_USER_INPUT');
       expect(await w.get(b.id, 'version priority { level rank rationale decidedAt }')).toEqual(before);
     });
+  });
+
+  it('refuses a rank below 1 (BAD_USER_INPUT)', async () => {
+    const [b] = await w.blockers(1);
+    for (const rank of [0, -1]) {
+      const ext = expectCode(await decide(b, rank), 'BAD_USER_INPUT');
+      expect(JSON.stringify(ext)).toContain('rank');
+    }
+    expect((await w.get(b.id, 'priority { rank level }')).priority).toEqual({ rank: null, level: null });
   });
 
   describe('what a decision stores', () => {

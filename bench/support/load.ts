@@ -15,14 +15,20 @@ export interface LoadSpec {
   body: GraphQLBody | ((n: number) => GraphQLBody);
   connections: number;
   seconds: number;
+  /** Send exactly this many requests instead of loading for `seconds` (for requests slower than that). */
+  amount?: number;
   /** Check every response body when true; else the first 20 and every 10th after. */
   checkEveryBody?: boolean;
   /** The process serving the requests, to measure its CPU time. */
   serverPid?: number;
+  /** CPU time (ms) of the database backends serving it, read before and after the load. */
+  databaseCpuMs?: () => Promise<number | null>;
 }
 
 export interface LoadFigures {
   connections: number;
+  /** 'duration': load for a number of seconds; 'amount': a fixed number of requests (slow scenarios). */
+  mode: 'duration' | 'amount';
   seconds: number;
   requests: number;
   requestsPerSecond: number;
@@ -38,6 +44,8 @@ export interface LoadFigures {
   firstError: string | null;
   /** CPU time of the server process per request (user + system), when its pid is known. */
   serverCpuMsPerRequest: number | null;
+  /** CPU time of the PostgreSQL backends per request, when they can be read. */
+  databaseCpuMsPerRequest: number | null;
   loadAverage: { before: number; after: number };
 }
 
@@ -49,7 +57,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** user + system CPU time of a process in milliseconds (Linux /proc), or null elsewhere. */
-function cpuMs(pid: number | undefined): number | null {
+export function cpuMs(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -103,13 +111,14 @@ export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
   };
   const loadBefore = loadavg()[0];
   const cpuBefore = cpuMs(spec.serverPid);
+  const dbBefore = spec.databaseCpuMs ? await spec.databaseCpuMs() : null;
   const result = await new Promise<autocannon.Result>((done, fail) => {
     const instance = autocannon(
       {
         url: spec.url,
         connections: spec.connections,
-        duration: spec.seconds,
-        timeout: 60,
+        ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.seconds }),
+        timeout: 120,
         requests: [request],
       },
       (error, res) => (error ? fail(error as Error) : done(res)),
@@ -119,10 +128,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
     });
   });
   const cpuAfter = cpuMs(spec.serverPid);
+  const dbAfter = spec.databaseCpuMs ? await spec.databaseCpuMs() : null;
   times.sort((a, b) => a - b);
   const requests = times.length;
   return {
     connections: spec.connections,
+    mode: spec.amount !== undefined ? 'amount' : 'duration',
     seconds: round(result.duration),
     requests,
     requestsPerSecond: round(requests / result.duration, 1),
@@ -141,6 +152,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
     firstError,
     serverCpuMsPerRequest:
       cpuBefore !== null && cpuAfter !== null && requests > 0 ? round((cpuAfter - cpuBefore) / requests) : null,
+    databaseCpuMsPerRequest:
+      dbBefore !== null && dbAfter !== null && requests > 0 ? round((dbAfter - dbBefore) / requests) : null,
     loadAverage: { before: round(loadBefore), after: round(loadavg()[0]) },
   };
 }

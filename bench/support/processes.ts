@@ -15,6 +15,9 @@ export async function freePort(): Promise<number> {
 }
 
 export class ServerProcess {
+  /** Every server started and not yet stopped, so that an interrupted bench can stop them. */
+  static readonly running = new Set<ServerProcess>();
+
   private output = '';
 
   private constructor(
@@ -48,6 +51,7 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(name, `http://127.0.0.1:${port}`, child);
+    ServerProcess.running.add(server);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`${name} exited early:\n${server.output}`);
@@ -72,11 +76,18 @@ export class ServerProcess {
   }
 
   async stop(): Promise<void> {
+    ServerProcess.running.delete(this);
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
+  }
+
+  /** Kill every running server at once (on an interrupt, when there is no time to wait). */
+  static killAll(): void {
+    for (const server of ServerProcess.running) server.child.kill('SIGKILL');
+    ServerProcess.running.clear();
   }
 }

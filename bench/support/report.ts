@@ -38,6 +38,10 @@ export interface ScenarioResult extends LoadFigures {
   /** SQL statements of one request (extensions.queryStats), null where the server does not say. */
   sqlStatements: number | null;
   responseBytes: number | null;
+  /** The first (unloaded) request's latency. */
+  firstAnswerMs: number;
+  /** How long the server took to finish the requests still in flight when the load stopped. */
+  settleSeconds: number;
   /** Successful requests per second (2xx without GraphQL errors) where every body was checked. */
   successesPerSecond?: number;
 }
@@ -78,7 +82,7 @@ export function markdown(r: BenchResults): string {
     '',
     `Registry: ${JSON.stringify(r.registry.counts)}; ${String(r.registry.seedNote)}.`,
     '',
-    '| scenario | client | conn | req/s | p50 ms | p95 ms | p99 ms | SQL/req | server CPU ms/req | errors | load avg |',
+    '| scenario | client | conn | req/s | p50 ms | p95 ms | p99 ms | SQL/req | CPU ms/req node + db | errors | load avg |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|',
     ...r.scenarios.map((s) =>
       [
@@ -90,7 +94,7 @@ export function markdown(r: BenchResults): string {
         s.latencyMs.p95,
         s.latencyMs.p99,
         cell(s.sqlStatements),
-        cell(s.serverCpuMsPerRequest),
+        `${cell(s.serverCpuMsPerRequest)} + ${cell(s.databaseCpuMsPerRequest)}`,
         `${s.errors + s.non2xx} HTTP, ${s.graphqlErrors}/${s.bodiesChecked} GraphQL`,
         s.loadAverage.after,
       ]

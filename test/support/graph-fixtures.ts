@@ -276,6 +276,10 @@ export class World {
 export const localId = (globalId: string): string =>
   Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
 
+/** The global ID the API gives a row (to line database rows up with API answers). */
+export const globalId = (type: string, id: string): string =>
+  Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
+
 /** A small seeded PRNG (mulberry32), so that "random" inputs are the same on every run. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

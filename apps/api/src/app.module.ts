@@ -23,6 +23,10 @@ import { RequestShapeMiddleware } from './graphql/request-shape.middleware';
 import { HttpErrorFilter } from './graphql/http-error.filter';
 import { InputValidationPipe } from './graphql/validation';
 import { HealthController } from './health/health.controller';
+import { ExplorerController } from './explorer/explorer.controller';
+import { MetricsService } from './observability/metrics.service';
+import { ObservabilityModule } from './observability/observability.module';
+import { RequestLogMiddleware } from './observability/request-log.middleware';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -34,12 +38,13 @@ export class AppModule implements NestModule {
         ConfigModule.forRoot(env),
         CoreModule,
         DatabaseModule,
+        ObservabilityModule,
         AuditModule,
         AuthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],
-          inject: [AppConfig, AuthService, GraphQLSchemaHost],
+          inject: [AppConfig, AuthService, GraphQLSchemaHost, MetricsService],
           useFactory: graphqlOptions,
         }),
         ProvidersApiModule,
@@ -50,7 +55,7 @@ export class AppModule implements NestModule {
         AnalyticsApiModule,
         SeedModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, ExplorerController],
       providers: [
         HealthResolver,
         NodeResolver,
@@ -62,7 +67,7 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestScopeMiddleware).forRoutes('*path');
+    consumer.apply(RequestScopeMiddleware, RequestLogMiddleware).forRoutes('*path');
     consumer.apply(RequestShapeMiddleware).forRoutes('graphql');
   }
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { verifyAuditChain } from '@app/audit/audit-chain';
 import { AppConfig } from '@app/config';
 import { createDataSource, EmbeddedDatabase, runMigrations, startEmbeddedPostgres } from '@app/database';
+import { NestPinoLogger, rootLogger } from './observability/logger';
 
 /**
  * Open the configured database (DATABASE_URL, or the embedded PostgreSQL when none is set), run the
@@ -13,6 +14,7 @@ async function withDatabase<T>(
   name: string,
   work: (dataSource: DataSource) => Promise<T>,
 ): Promise<T> {
+  Logger.overrideLogger(new NestPinoLogger(rootLogger(config)));
   let embedded: EmbeddedDatabase | null = null;
   if (!config.databaseUrl)
     embedded = await startEmbeddedPostgres(config.embeddedPgDir, config.embeddedPgPort);

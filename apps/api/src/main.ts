@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   const command = process.argv[2];
   if (command === undefined) {
     try {
+      // Tracing first (only when configured): it must patch http, graphql and pg before they load.
+      const { startTracing } = await import('./tracing.js');
+      startTracing(config);
       const { serve } = await import('./serve.js');
       return await serve(config);
     } catch (error) {

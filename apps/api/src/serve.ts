@@ -1,24 +1,16 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
-
-/** Nest's log levels shown for each LOG_LEVEL. */
-const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
+import { NestPinoLogger, rootLogger } from './observability/logger';
 
 /** Start the HTTP server (GraphQL at /graphql, health at /health/*) with the validated configuration. */
 export async function serve(config: AppConfig): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
     bodyParser: false,
-    logger: LOG_LEVELS[config.logLevel],
+    // Every log line through pino: JSON lines, or readable ones with LOG_FORMAT=pretty (LOG_LEVEL filters).
+    logger: new NestPinoLogger(rootLogger(config)),
   });
   app.useBodyParser('json', { limit: config.httpBodyLimit });
   // On SIGTERM/SIGINT: stop taking requests, close the database (and the embedded PostgreSQL), exit 0.

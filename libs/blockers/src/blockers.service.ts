@@ -120,6 +120,7 @@ export class BlockersService implements OnModuleInit {
 
   onModuleInit(): void {
     // A need's annual cases feed the people factor of every blocker on it.
+    this.needs.beforeNeedsChange(() => this.priority.lockScores());
     this.needs.onNeedsChanged((needIds) => this.priority.recompute([], needIds));
   }
 

@@ -30,7 +30,7 @@ interface LinkRow {
  * Every change that feeds scores takes this lock (before the rows it changes), so that two changes to
  * one neighbourhood cannot each recompute it from a snapshot without the other and leave a stale score.
  */
-const SCORE_LOCK = 4_812_210;
+const SCORE_LOCK = 4_812_211;
 
 /**
  * Keeps every stored priority score equal to a fresh computation. After a change, `recompute` takes

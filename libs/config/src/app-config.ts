@@ -16,6 +16,7 @@ import {
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+export type LogFormat = 'json' | 'pretty';
 
 /** Development-only secret so that a fresh clone runs without set-up; refused in production. */
 export const DEV_JWT_SECRET = 'knooppunt-local-development-secret-change-me';
@@ -162,6 +163,37 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean({ message: 'GRAPHQL_INTROSPECTION must be true or false' })
   GRAPHQL_INTROSPECTION?: boolean;
+
+  /** The GraphiQL explorer at /graphql for browsers (default: on when introspection is on). */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'EXPLORER_ENABLED must be true or false' })
+  EXPLORER_ENABLED?: boolean;
+
+  /** `json`: one JSON object per line; `pretty`: readable lines (default: pretty in development only). */
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT?: LogFormat;
+
+  /** Prometheus metrics at GET /metrics. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'METRICS_ENABLED must be true or false' })
+  METRICS_ENABLED = true;
+
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** OTLP/HTTP endpoint of a trace collector, e.g. http://otel-collector:4318; unset loads no tracing. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** Service name on the traces. */
+  @Matches(/^[\w.-]{1,100}$/, { message: 'OTEL_SERVICE_NAME must be 1 to 100 letters, digits or _ . -' })
+  OTEL_SERVICE_NAME = 'knooppunt-api';
 }
 
 export class ConfigError extends Error {}

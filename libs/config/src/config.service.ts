@@ -1,6 +1,7 @@
 import {
   DEV_JWT_SECRET,
   EnvironmentVariables,
+  LogFormat,
   LogLevel,
   NodeEnv,
   parseWeights,
@@ -27,6 +28,13 @@ export class AppConfig {
   readonly httpBodyLimit: string;
   readonly graphqlBatching: boolean;
   readonly introspection: boolean;
+  /** GraphiQL for browsers at /graphql. */
+  readonly explorerEnabled: boolean;
+  readonly logFormat: LogFormat;
+  /** Prometheus metrics at /metrics; `token` set: only with that bearer token. */
+  readonly metrics: { enabled: boolean; token: string | undefined };
+  /** OpenTelemetry tracing; `endpoint` undefined: nothing is loaded. */
+  readonly tracing: { endpoint: string | undefined; serviceName: string };
 
   constructor(env: EnvironmentVariables) {
     this.nodeEnv = env.NODE_ENV;
@@ -51,6 +59,10 @@ export class AppConfig {
     this.httpBodyLimit = env.HTTP_BODY_LIMIT.toLowerCase();
     this.graphqlBatching = env.GRAPHQL_BATCHING;
     this.introspection = env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production';
+    this.explorerEnabled = env.EXPLORER_ENABLED ?? this.introspection;
+    this.logFormat = env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json');
+    this.metrics = { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN };
+    this.tracing = { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME };
   }
 
   get production(): boolean {

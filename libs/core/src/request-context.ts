@@ -5,6 +5,11 @@ export interface RequestScope {
   requestId: string;
   /** SQL statements sent while serving this request (see the database logger). */
   sqlStatements: number;
+  /** The authenticated user's token subject, once known (request logs). */
+  subject?: string;
+  /** The GraphQL operation's name and type, once resolved (request logs, metrics). */
+  operationName?: string;
+  operationType?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

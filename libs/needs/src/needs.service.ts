@@ -44,6 +44,7 @@ export interface NeedFilterValues {
 }
 
 export type NeedsChangedListener = (needIds: string[]) => Promise<void>;
+export type NeedsChangingHook = () => Promise<void>;
 
 const AUDITED: Array<keyof DataNeedEntity> = [
   'requesterId',
@@ -68,6 +69,7 @@ export class NeedsService {
   ) {}
 
   private readonly listeners: NeedsChangedListener[] = [];
+  private readonly beforeHooks: NeedsChangingHook[] = [];
 
   private get repo() {
     return this.tx.manager.getRepository(DataNeedEntity);
@@ -79,6 +81,14 @@ export class NeedsService {
    */
   onNeedsChanged(listener: NeedsChangedListener): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Hooks run first in the transaction of a change, before the need is locked: a library whose
+   * listener takes locks takes them here, in the order its own changes take them (no deadlock).
+   */
+  beforeNeedsChange(hook: NeedsChangingHook): void {
+    this.beforeHooks.push(hook);
   }
 
   async declare(actor: Actor, fields: DeclareNeedFields): Promise<DataNeedEntity> {
@@ -126,6 +136,7 @@ export class NeedsService {
    */
   async update(actor: Actor, id: string, fields: UpdateNeedFields): Promise<DataNeedEntity> {
     return this.tx.run(async () => {
+      for (const hook of this.beforeHooks) await hook();
       const before = await this.repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!before) throw new NotFoundError('DataNeed', id);
       ensure(Permissions.updateNeed(actor, before), "A steward updates only their own provider's needs");

@@ -6,6 +6,9 @@ import { AppConfig } from '@app/config';
 import { AuthService } from '@app/auth';
 import { Actor, RequestScopes, UnauthenticatedError } from '@app/core';
 import { GqlContext, LoaderRegistry } from '@app/core/graphql';
+import { explorerPlugin } from '../explorer/explorer';
+import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
+import { MetricsService } from '../observability/metrics.service';
 import { formatError } from './format-error';
 import { checkLimits, measure, QueryLimits } from './query-limits';
 import { authorizationOf, graphqlWsOptions } from './subscriptions';
@@ -50,6 +53,7 @@ export function graphqlOptions(
   config: AppConfig,
   auth: AuthService,
   schemaHost: GraphQLSchemaHost,
+  metrics: MetricsService,
 ): Omit<ApolloDriverConfig, 'driver'> {
   return {
     path: '/graphql',
@@ -62,7 +66,12 @@ export function graphqlOptions(
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     formatError: formatError(config.production),
-    plugins: [queryLimitsPlugin(config.queryLimits), ...(config.exposeQueryStats ? [queryStatsPlugin] : [])],
+    plugins: [
+      graphqlMetricsPlugin(metrics),
+      queryLimitsPlugin(config.queryLimits),
+      ...(config.exposeQueryStats ? [queryStatsPlugin] : []),
+      ...(config.explorerEnabled ? [explorerPlugin()] : []),
+    ],
     subscriptions: { 'graphql-ws': graphqlWsOptions(config, auth, schemaHost) },
     context: async ({
       req,
@@ -81,11 +90,13 @@ export function graphqlOptions(
         authError = error instanceof Error ? error : new UnauthenticatedError();
       }
       const header = req?.headers['idempotency-key'];
+      const scope = RequestScopes.current();
+      if (scope && actor) scope.subject = actor.subject;
       return {
         actor,
         authError,
         loaders: new LoaderRegistry(),
-        requestId: RequestScopes.current()?.requestId ?? randomUUID(),
+        requestId: scope?.requestId ?? randomUUID(),
         idempotencyKey: typeof header === 'string' ? header : undefined,
       };
     },

@@ -54,6 +54,14 @@ export interface StoredFactor {
 @Index('ix_blocker_owner', ['ownerId'])
 @Index('ix_blocker_duplicate_of', ['duplicateOfId'])
 @Index('ix_blocker_search', ['searchVector'], { type: 'gin' })
+/**
+ * The open blockers, small enough to read whole: the graph analytics load the open set (and join links
+ * and dependencies to it) on every request; with this index that is an index-only scan, not a read of
+ * every wide blocker row.
+ */
+@Index('ix_blocker_open', ['id', 'number'], {
+  where: `status IN ('REPORTED', 'TRIAGED', 'PRIORITISED', 'IN_PROGRESS', 'ESCALATED')`,
+})
 /** Ranks are unique among open blockers (closing one clears its rank); deferred so ranks can shift in one statement. */
 @Unique('uq_blocker_rank', ['priorityRank'], { deferrable: 'INITIALLY DEFERRED' })
 @Check('ck_blocker_rank_positive', 'priority_rank IS NULL OR priority_rank > 0')

@@ -1,6 +1,12 @@
 import { Initial1795946610549 } from './1795946610549-Initial';
 import { AddBlockerSearch1795948312216 } from './1795948312216-AddBlockerSearch';
 import { AuditChain1795949000000 } from './1795949000000-AuditChain';
+import { OpenBlockerIndex1795953684357 } from './1795953684357-OpenBlockerIndex';
 
 /** Every migration, in order. Committed migrations are never rewritten; add a new one instead. */
-export const MIGRATIONS = [Initial1795946610549, AddBlockerSearch1795948312216, AuditChain1795949000000];
+export const MIGRATIONS = [
+  Initial1795946610549,
+  AddBlockerSearch1795948312216,
+  AuditChain1795949000000,
+  OpenBlockerIndex1795953684357,
+];

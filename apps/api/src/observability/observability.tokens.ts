@@ -1,0 +1,2 @@
+/** The process's pino logger (see rootLogger). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');

@@ -1,0 +1,46 @@
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { RequestScopes } from '@app/core';
+import { ROOT_LOGGER } from './observability.tokens';
+import type { RootLogger } from './logger';
+
+/** Probes and scrapes: logged at debug, so that they do not drown the requests of people. */
+const QUIET_PATHS = /^\/(health\/|metrics$)/;
+
+/**
+ * One line per HTTP request once its response is sent: request id, method, path (never the query
+ * string, which for GET /graphql holds the query and its variables), status, duration, and for GraphQL
+ * the token's subject and the operation's name and type. Never bodies, variables or headers.
+ */
+@Injectable()
+export class RequestLogMiddleware implements NestMiddleware {
+  private readonly logger: RootLogger;
+
+  constructor(@Inject(ROOT_LOGGER) root: RootLogger) {
+    this.logger = root.child({ context: 'HTTP' });
+  }
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const started = process.hrtime.bigint();
+    const scope = RequestScopes.current();
+    const path = req.originalUrl.split('?')[0];
+    res.once('finish', () => {
+      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
+      const level = res.statusCode >= 500 ? 'warn' : QUIET_PATHS.test(path) ? 'debug' : 'info';
+      this.logger[level](
+        {
+          requestId: scope?.requestId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          durationMs,
+          subject: scope?.subject,
+          operationName: scope?.operationName,
+          operationType: scope?.operationType,
+        },
+        'request completed',
+      );
+    });
+    next();
+  }
+}
