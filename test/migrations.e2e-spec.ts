@@ -141,7 +141,9 @@ describe('migrations', () => {
     it('refuses an unknown command with a usage line', async () => {
       const result = await run(['migrat'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
       expect(result.code).toBe(2);
-      expect(result.stderr.trim()).toMatch(/^Unknown command "migrat"; usage: .*\[migrate\]$/);
+      expect(result.stderr.trim()).toMatch(
+        /^Unknown command "migrat"; usage: .*\[migrate \| audit:verify\]$/,
+      );
     });
   });
 });
