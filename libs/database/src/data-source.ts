@@ -28,7 +28,8 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     applicationName: settings.applicationName ?? 'knooppunt',
     extra: {
       max: settings.poolSize ?? 10,
-      connectionTimeoutMillis: 5000,
+      // Under a burst, requests queue for a connection rather than fail at once.
+      connectionTimeoutMillis: 30000,
       idleTimeoutMillis: 30000,
     },
   };
