@@ -28,6 +28,17 @@ function isCustomParameter(metadata: ArgumentMetadata): boolean {
   return type === 'custom' || type === CUSTOM_ROUTE_ARGS_METADATA;
 }
 
+/** GqlParamtype.ROOT of @nestjs/graphql (not exported): the parameter type Nest gives `@Parent()`. */
+const GRAPHQL_PARENT = 0;
+
+/**
+ * A field resolver's parent (`@Parent()`) is the server's own object, resolved a moment ago, not client
+ * input. Validating it would copy and walk every node of an answer once per resolved field.
+ */
+function isParentParameter(metadata: ArgumentMetadata): boolean {
+  return (metadata.type as unknown) === GRAPHQL_PARENT;
+}
+
 /** Paths of strings holding a NUL character, which PostgreSQL text cannot store. */
 function nulFields(value: unknown, path: string): FieldError[] {
   if (typeof value === 'string')
@@ -43,7 +54,7 @@ function nulFields(value: unknown, path: string): FieldError[] {
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (isCustomParameter(metadata)) return value;
+    if (isCustomParameter(metadata) || isParentParameter(metadata)) return value;
     const nul = nulFields(value, metadata.data ?? 'input');
     if (nul.length > 0) throw new BadUserInputError(nul);
     const type = metadata.metatype;
