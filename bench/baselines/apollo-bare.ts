@@ -7,6 +7,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { createSecretKey } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
 import { Pool } from 'pg';
 import { toGlobalId } from '@app/core/global-id';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   const secret = process.env.AUTH_JWT_SECRET;
   if (!url || !secret) throw new Error('DATABASE_URL and AUTH_JWT_SECRET are required');
+  // Made once, as Knooppunt does: a string secret costs jsonwebtoken a failed public-key parse per call.
+  const secretKey = createSecretKey(Buffer.from(secret, 'utf8'));
   const pool = new Pool({
     connectionString: url,
     max: Number(process.env.DB_POOL_SIZE ?? 10),
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
   await startStandaloneServer(server, {
     listen: { port: Number(process.env.PORT ?? 4000), host: '127.0.0.1' },
     context: async ({ req }) => {
-      const claims = jwt.verify((req.headers.authorization ?? '').replace(/^Bearer /, ''), secret, {
+      const claims = jwt.verify((req.headers.authorization ?? '').replace(/^Bearer /, ''), secretKey, {
         algorithms: ['HS256'],
       }) as { roles?: string[] };
       return { seesAll: (claims.roles ?? []).some((r) => r === 'ADMIN' || r === 'STEERING') };

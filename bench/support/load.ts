@@ -21,8 +21,8 @@ export interface LoadSpec {
   checkEveryBody?: boolean;
   /** The process serving the requests, to measure its CPU time. */
   serverPid?: number;
-  /** CPU time (ms) of the database backends serving it, read before and after the load. */
-  databaseCpuMs?: () => Promise<number | null>;
+  /** CPU time (ms) of each database backend serving it, read before and after the load. */
+  databaseCpu?: () => Promise<Map<number, number> | null>;
 }
 
 export interface LoadFigures {
@@ -69,6 +69,16 @@ export function cpuMs(pid: number | undefined): number | null {
   }
 }
 
+/**
+ * CPU time spent between two readings of per-process times: backends that started in between count
+ * whole; backends that ended in between are lost (so this can only undercount).
+ */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += Math.max(0, ms - (before.get(pid) ?? 0));
+  return total;
+}
+
 /** The GraphQL errors of a response body, or a parse failure as one error. */
 export function errorsOf(body: string): string[] {
   try {
@@ -111,7 +121,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
   };
   const loadBefore = loadavg()[0];
   const cpuBefore = cpuMs(spec.serverPid);
-  const dbBefore = spec.databaseCpuMs ? await spec.databaseCpuMs() : null;
+  const dbBefore = spec.databaseCpu ? await spec.databaseCpu() : null;
   const result = await new Promise<autocannon.Result>((done, fail) => {
     const instance = autocannon(
       {
@@ -128,7 +138,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
     });
   });
   const cpuAfter = cpuMs(spec.serverPid);
-  const dbAfter = spec.databaseCpuMs ? await spec.databaseCpuMs() : null;
+  const dbAfter = spec.databaseCpu ? await spec.databaseCpu() : null;
   times.sort((a, b) => a - b);
   const requests = times.length;
   return {
@@ -151,9 +161,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
     graphqlErrors,
     firstError,
     serverCpuMsPerRequest:
-      cpuBefore !== null && cpuAfter !== null && requests > 0 ? round((cpuAfter - cpuBefore) / requests) : null,
+      cpuBefore !== null && cpuAfter !== null && requests > 0
+        ? round((cpuAfter - cpuBefore) / requests)
+        : null,
     databaseCpuMsPerRequest:
-      dbBefore !== null && dbAfter !== null && requests > 0 ? round((dbAfter - dbBefore) / requests) : null,
+      dbBefore !== null && dbAfter !== null && requests > 0
+        ? round(cpuSpent(dbBefore, dbAfter) / requests)
+        : null,
     loadAverage: { before: round(loadBefore), after: round(loadavg()[0]) },
   };
 }
@@ -166,7 +180,11 @@ export interface SingleAnswer {
 }
 
 /** One request outside the load: its answer's errors, size and extensions.queryStats. */
-export async function once(url: string, headers: Record<string, string>, body: GraphQLBody): Promise<SingleAnswer> {
+export async function once(
+  url: string,
+  headers: Record<string, string>,
+  body: GraphQLBody,
+): Promise<SingleAnswer> {
   const started = process.hrtime.bigint();
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',

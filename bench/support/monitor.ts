@@ -25,15 +25,15 @@ export class DatabaseMonitor {
     return res.rows;
   }
 
-  /** Summed CPU time (ms) of the backends of this application, or null when /proc cannot be read. */
-  async cpuMs(applicationName: string): Promise<number | null> {
-    let total = 0;
+  /** CPU time (ms) of each backend of this application, or null when /proc cannot be read. */
+  async cpuByBackend(applicationName: string): Promise<Map<number, number> | null> {
+    const times = new Map<number, number>();
     for (const { pid } of await this.backends(applicationName)) {
       const ms = cpuMs(pid);
       if (ms === null) return null;
-      total += ms;
+      times.set(pid, ms);
     }
-    return total;
+    return times;
   }
 
   /**

@@ -21,7 +21,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --database-url URL   bench database (default postgres://postgres@127.0.0.1:5432/knooppunt_bench)
   --reuse              keep the registry when the database already holds it (else it is re-seeded)
   --duration S         seconds of load per scenario (default 10)
-  --connections N      concurrent connections per scenario (default 10)
+  --connections N      concurrent connections of the latency scenarios (default 4; throughput
+                       scenarios use at least 16)
   --providers N --needs N --blockers N --seed S
                        registry size (default 2000 / 200000 / 50000, seed 42); smaller for a quick run
   --only a,b           run only these scenarios (names as in the results)
@@ -67,7 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     databaseUrl: values['database-url'],
     reuse: values.reuse,
     duration: positiveInt('duration', values.duration, 10),
-    connections: positiveInt('connections', values.connections, 10),
+    connections: positiveInt('connections', values.connections, 4),
     size,
     only: values.only ? values.only.split(',').map((s) => s.trim()) : [],
     seedOnly: values['seed-only'],

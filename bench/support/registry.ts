@@ -201,6 +201,8 @@ export interface Parameters {
   /** The requester with the most needs, the focus of blockerGraph. */
   focusProvider: { id: string; name: string; needs: number };
   searchTerm: string;
+  /** How many blockers the search term matches (the synthetic titles and descriptions share 23 words). */
+  searchMatches: number;
   period: { from: string; to: string };
   /** Live needs to report blockers on (STEERING may report on any need). */
   reportNeeds: string[];
@@ -234,6 +236,12 @@ export async function pickParameters(url: string, now: Date): Promise<Parameters
     const needs = await c.query<{ id: string }>(
       `SELECT id FROM data_need WHERE state <> 'WITHDRAWN' ORDER BY md5(id::text) LIMIT 2000`,
     );
+    const searchTerm = 'belastingschuld';
+    const matches = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM blocker b WHERE b.search_vector @@ (websearch_to_tsquery('dutch', $1)
+         || websearch_to_tsquery('english', $1) || websearch_to_tsquery('simple', $1))`,
+      [searchTerm],
+    );
     const top = connected.rows[0];
     if (!top || picked.rows.length === 0 || !focus.rows[0] || !lookup.rows[0] || needs.rows.length === 0)
       throw new Error('the registry holds too little to pick the scenario parameters from');
@@ -249,7 +257,8 @@ export async function pickParameters(url: string, now: Date): Promise<Parameters
       lookupKey: `KNP-${lookup.rows[0].number}`,
       whatIf: picked.rows.map((r) => toGlobalId('Blocker', r.id)),
       focusProvider: { ...focus.rows[0], id: toGlobalId('Provider', focus.rows[0].id) },
-      searchTerm: 'belastingschuld',
+      searchTerm,
+      searchMatches: matches.rows[0].n,
       period: { from: yearAgo.toISOString(), to: now.toISOString() },
       reportNeeds: needs.rows.map((r) => toGlobalId('DataNeed', r.id)),
     };

@@ -89,7 +89,9 @@ export function markdown(r: BenchResults): string {
         s.name,
         s.client,
         s.connections,
-        s.successesPerSecond !== undefined ? `${s.requestsPerSecond} (${s.successesPerSecond} ok)` : s.requestsPerSecond,
+        s.successesPerSecond !== undefined
+          ? `${s.requestsPerSecond} (${s.successesPerSecond} ok)`
+          : s.requestsPerSecond,
         s.latencyMs.p50,
         s.latencyMs.p95,
         s.latencyMs.p99,
@@ -107,7 +109,8 @@ export function markdown(r: BenchResults): string {
     '| target | wanted | measured | result |',
     '|---|---|---|---|',
     ...r.targets.map(
-      (t) => `| ${t.name} | ${t.target} | ${t.measured}${t.note ? ` (${t.note})` : ''} | ${t.pass ? 'met' : 'MISSED'} |`,
+      (t) =>
+        `| ${t.name} | ${t.target} | ${t.measured}${t.note ? ` (${t.note})` : ''} | ${t.pass ? 'met' : 'MISSED'} |`,
     ),
     '',
     ...r.notes.map((n) => `- ${n}`),
@@ -121,7 +124,11 @@ export function writeResults(dir: string, results: BenchResults): string[] {
   mkdirSync(dir, { recursive: true });
   const json = `${JSON.stringify(results, null, 2)}\n`;
   // One dated copy a day: a later run on the same day replaces it.
-  const files = [join(dir, 'latest.json'), join(dir, 'latest.md'), join(dir, `${results.date.slice(0, 10)}.json`)];
+  const files = [
+    join(dir, 'latest.json'),
+    join(dir, 'latest.md'),
+    join(dir, `${results.date.slice(0, 10)}.json`),
+  ];
   writeFileSync(files[0], json);
   writeFileSync(files[1], markdown(results));
   writeFileSync(files[2], json);
