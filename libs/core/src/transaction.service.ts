@@ -48,7 +48,9 @@ export function translateDbError(error: unknown): unknown {
   const message = error instanceof Error ? error.message : '';
   if (
     !(error instanceof QueryFailedError) &&
-    /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|the database system is|timeout exceeded when trying to connect/i.test(message)
+    /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|the database system is|timeout exceeded when trying to connect/i.test(
+      message,
+    )
   ) {
     return new ServiceUnavailableError();
   }
