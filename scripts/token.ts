@@ -26,6 +26,10 @@ function main(): void {
   if (roles.includes(Role.STEWARD) && !values.org)
     throw new ConfigError('a STEWARD token needs --org (OIN or TOOI URI)');
   const config = new AppConfig(validateEnvironment(process.env));
+  if (config.jwtSecret === null)
+    throw new ConfigError(
+      'local tokens are switched off (AUTH_DISABLE_LOCAL_TOKENS, or AUTH_JWKS_URL without AUTH_JWT_SECRET)',
+    );
   const sub = values.sub ?? `local-${roles.join('-').toLowerCase()}${values.org ? `-${values.org}` : ''}`;
   const token = signToken(
     config.jwtSecret,

@@ -77,12 +77,14 @@ export function markdown(r: BenchResults): string {
   const lines = [
     `# Knooppunt benchmark — ${r.date.slice(0, 10)}`,
     '',
-    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node}; PostgreSQL ${m.postgres}. ` +
-      `Load average (1/5/15 min) at start ${m.loadAverageAtStart.join(' / ')}, at end ${m.loadAverageAtEnd.join(' / ')}.`,
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node}; ` +
+      `PostgreSQL ${m.postgres}. Load average (1/5/15 min) at start ${m.loadAverageAtStart.join(' / ')}, ` +
+      `at end ${m.loadAverageAtEnd.join(' / ')}.`,
     '',
     `Registry: ${JSON.stringify(r.registry.counts)}; ${String(r.registry.seedNote)}.`,
     '',
-    '| scenario | client | conn | req/s | p50 ms | p95 ms | p99 ms | SQL/req | CPU ms/req node + db | errors | load avg |',
+    '| scenario | client | conn | req/s | p50 ms | p95 ms | p99 ms | SQL/req | CPU ms/req node + db ' +
+      '| errors | load avg |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|',
     ...r.scenarios.map((s) =>
       [
@@ -110,7 +112,8 @@ export function markdown(r: BenchResults): string {
     '|---|---|---|---|',
     ...r.targets.map(
       (t) =>
-        `| ${t.name} | ${t.target} | ${t.measured}${t.note ? ` (${t.note})` : ''} | ${t.pass ? 'met' : 'MISSED'} |`,
+        `| ${t.name} | ${t.target} | ${t.measured}${t.note ? ` (${t.note})` : ''} ` +
+        `| ${t.pass ? 'met' : 'MISSED'} |`,
     ),
     '',
     ...r.notes.map((n) => `- ${n}`),

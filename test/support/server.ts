@@ -114,6 +114,9 @@ export class TestServer {
         AUTH_JWT_SECRET: TEST_SECRET,
         DEMO_DATA: options.demo ? 'true' : 'false',
         LOG_LEVEL: 'warn',
+        // The limiter runs, with limits no test's bursts reach (test/rate-limit.e2e-spec.ts sets low ones).
+        RATE_LIMIT_PER_MINUTE_USER: '1000000',
+        RATE_LIMIT_PER_MINUTE_IP: '1000000',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,7 @@ import { AuditApiModule } from '@app/audit/api';
 import { BlockersApiModule } from '@app/blockers/api';
 import { NeedsApiModule } from '@app/needs/api';
 import { AppConfig, ConfigModule } from '@app/config';
-import { CoreModule } from '@app/core';
+import { CoreModule, IdempotencyStore } from '@app/core';
 import { DatabaseModule } from '@app/database';
 import { SeedModule } from '@app/database/seeds/seed.module';
 import { ProvidersApiModule } from '@app/providers/api';
@@ -18,6 +18,7 @@ import { AuthGuard } from './graphql/auth.guard';
 import { graphqlOptions } from './graphql/graphql.config';
 import { HealthResolver } from './graphql/health.resolver';
 import { NodeResolver } from './graphql/node.resolver';
+import { RateLimiter, RateLimitModule } from './graphql/rate-limit';
 import { RequestScopeMiddleware } from './graphql/request-scope.middleware';
 import { RequestShapeMiddleware } from './graphql/request-shape.middleware';
 import { HttpErrorFilter } from './graphql/http-error.filter';
@@ -43,8 +44,8 @@ export class AppModule implements NestModule {
         AuthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [AuthModule],
-          inject: [AppConfig, AuthService, GraphQLSchemaHost, MetricsService],
+          imports: [AuthModule, RateLimitModule],
+          inject: [AppConfig, AuthService, GraphQLSchemaHost, MetricsService, RateLimiter, IdempotencyStore],
           useFactory: graphqlOptions,
         }),
         ProvidersApiModule,

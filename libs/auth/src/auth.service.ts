@@ -1,10 +1,19 @@
-import { createSecretKey, KeyObject } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { webcrypto } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  JWTPayload,
+  jwtVerify,
+  JWTVerifyGetKey,
+  JWTVerifyOptions,
+} from 'jose';
 import * as jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { Actor, ForbiddenError, Role, UnauthenticatedError } from '@app/core';
-import { readClaims, TokenClaims } from './token-claims';
+import { Actor, ForbiddenError, Role, ServiceUnavailableError, UnauthenticatedError } from '@app/core';
+import { ClaimOptions, readClaims, TokenClaims } from './token-claims';
 
 interface CachedActor {
   actor: Actor;
@@ -13,32 +22,104 @@ interface CachedActor {
 
 const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
+/** How long one JWKS fetch may take. */
+const JWKS_TIMEOUT_MS = 5_000;
+
+/** The algorithms of identity-provider tokens; local tokens are HS256 only. */
+const REMOTE_ALGORITHMS = ['RS256', 'ES256'];
+
+/** A way to verify tokens of one algorithm family: the key, the checks, and where the claims are. */
+interface Verifier {
+  key: JWTVerifyGetKey;
+  options: JWTVerifyOptions;
+  claims: ClaimOptions;
+}
+
+/**
+ * The HS256 secret as a key, imported once: given the raw secret, jose would import it again on every
+ * verification.
+ */
+function localKey(secret: string): JWTVerifyGetKey {
+  const key = webcrypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
+  return () => key;
+}
+
+/** The identity provider's keys could not be had (fetch failed, timed out, not a key set). */
+class KeysUnavailable extends Error {}
+
+/** What a client is told about a token that jose refused, without details of keys or signatures. */
+function refusal(error: unknown): Error {
+  if (error instanceof KeysUnavailable) {
+    return new ServiceUnavailableError("The identity provider's keys cannot be fetched; try again shortly");
+  }
+  if (error instanceof errors.JWTExpired) return new UnauthenticatedError('the token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'iss')
+      return new UnauthenticatedError('the token was issued by an issuer not accepted here');
+    if (error.claim === 'aud') return new UnauthenticatedError('the token is meant for another audience');
+    if (error.claim === 'nbf') return new UnauthenticatedError('the token is not valid yet');
+  }
+  return new UnauthenticatedError('the token is not valid');
+}
 
 /**
  * Turns a bearer token into an Actor: verifies the signature and claims, finds the steward's provider
  * by OIN or TOOI URI, and records the user the first time their subject is seen (and whenever their
  * name, roles or provider change).
+ *
+ * Two kinds of tokens, told apart by their `alg`:
+ * - HS256, signed with AUTH_JWT_SECRET (npm run token, tests), with the claims `roles` and `org`;
+ *   refused when no secret applies (AUTH_DISABLE_LOCAL_TOKENS, or an identity provider without one);
+ * - RS256 and ES256 from the OIDC identity provider, verified against its JWKS (AUTH_JWKS_URL) with
+ *   `iss` and `aud` checked when configured, the claims where AUTH_ROLES_CLAIM and AUTH_ORG_CLAIM say,
+ *   and roles of other applications ignored. The key set is cached (AUTH_JWKS_CACHE_SECONDS); a token
+ *   naming an unknown `kid` fetches it again, at most once per AUTH_JWKS_COOLDOWN_SECONDS.
+ * Every other algorithm, `none` included, is refused. Both allow AUTH_CLOCK_SKEW_SECONDS of leeway.
  */
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
   private readonly cache = new Map<string, CachedActor>();
-  /**
-   * The HS256 key, made once. Given the secret as a string, jsonwebtoken first tries (and fails) to
-   * read it as a public key on every verification, which costs milliseconds per request.
-   */
-  private readonly secretKey: KeyObject;
+  private readonly verifiers = new Map<string, Verifier>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
   ) {
-    this.secretKey = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+    const { auth } = config;
+    const clockTolerance = auth.clockSkewSeconds;
+    if (auth.localSecret !== null) {
+      this.verifiers.set('HS256', {
+        key: localKey(auth.localSecret),
+        options: { algorithms: ['HS256'], clockTolerance },
+        claims: {},
+      });
+    }
+    if (auth.jwksUrl !== undefined) {
+      const remote: Verifier = {
+        key: this.remoteKeys(auth.jwksUrl),
+        options: {
+          algorithms: REMOTE_ALGORITHMS,
+          clockTolerance,
+          ...(auth.issuer !== undefined ? { issuer: auth.issuer } : {}),
+          ...(auth.audience.length > 0 ? { audience: auth.audience } : {}),
+        },
+        claims: { rolesClaim: auth.rolesClaim, orgClaim: auth.orgClaim, ignoreUnknownRoles: true },
+      };
+      for (const alg of REMOTE_ALGORITHMS) this.verifiers.set(alg, remote);
+    }
   }
 
   async authenticate(authorization: string | undefined): Promise<Actor> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw new UnauthenticatedError();
-    const claims = this.verify(match[1]);
+    const claims = await this.verify(match[1]);
     const key = `${claims.sub}\u0000${claims.name}\u0000${claims.roles.join(',')}\u0000${claims.org ?? ''}`;
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.actor;
@@ -48,19 +129,53 @@ export class AuthService {
     return actor;
   }
 
-  verify(token: string): TokenClaims {
-    let payload: string | jwt.JwtPayload;
+  async verify(token: string): Promise<TokenClaims> {
+    let alg: unknown;
     try {
-      payload = jwt.verify(token, this.secretKey, { algorithms: ['HS256'], clockTolerance: 30 });
-    } catch (error) {
-      const reason =
-        error instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is not valid';
-      throw new UnauthenticatedError(reason);
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new UnauthenticatedError('the token is not valid');
     }
-    if (typeof payload === 'string') throw new UnauthenticatedError('the token is not valid');
-    const claims = readClaims(payload);
+    const verifier = typeof alg === 'string' ? this.verifiers.get(alg) : undefined;
+    if (!verifier) throw new UnauthenticatedError('the token is not valid');
+    let payload: JWTPayload;
+    try {
+      payload = (await jwtVerify(token, verifier.key, verifier.options)).payload;
+    } catch (error) {
+      throw refusal(error);
+    }
+    const claims = readClaims(payload, verifier.claims);
     if (typeof claims === 'string') throw new UnauthenticatedError(claims);
     return claims;
+  }
+
+  /**
+   * The identity provider's key set, fetched on first use and cached. A fetch that fails is logged
+   * and the token refused as SERVICE_UNAVAILABLE; a `kid` the set lacks stays an invalid token.
+   */
+  private remoteKeys(url: string): JWTVerifyGetKey {
+    const keySet = createRemoteJWKSet(new URL(url), {
+      timeoutDuration: JWKS_TIMEOUT_MS,
+      cooldownDuration: this.config.auth.jwksCooldownSeconds * 1000,
+      cacheMaxAge: this.config.auth.jwksCacheSeconds * 1000,
+    });
+    return async (header, token) => {
+      try {
+        return await keySet(header, token);
+      } catch (error) {
+        if (
+          error instanceof errors.JWKSNoMatchingKey ||
+          error instanceof errors.JWKSMultipleMatchingKeys ||
+          error instanceof errors.JOSENotSupported
+        ) {
+          throw error;
+        }
+        this.logger.warn(
+          `cannot fetch the identity provider's keys from ${url}: ${(error as Error).message}`,
+        );
+        throw new KeysUnavailable();
+      }
+    };
   }
 
   private async recordUser(claims: TokenClaims): Promise<Actor> {
@@ -94,8 +209,9 @@ export class AuthService {
     return { userId: id, subject: claims.sub, name: claims.name, roles: claims.roles, providerId };
   }
 
-  /** Sign a token for local use (npm run token, tests). */
+  /** Sign a token for local use (npm run token, tests); only where local tokens are accepted. */
   sign(claims: TokenClaims, expiresInSeconds = 12 * 3600): string {
+    if (this.config.jwtSecret === null) throw new Error('local tokens are switched off: no AUTH_JWT_SECRET');
     return signToken(this.config.jwtSecret, claims, expiresInSeconds);
   }
 }

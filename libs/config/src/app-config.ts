@@ -32,6 +32,9 @@ const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
 /** redis:// or rediss://, optional credentials, a host name or address ([::1] too), port and database. */
+/** A claim name, or a dotted path into nested objects (realm_access.roles); URL-like names work too. */
+const CLAIM_PATH = /^[^\s]{1,200}$/;
+
 const REDIS_URL = /^rediss?:\/\/(?:[^\s@/]*@)?(?:\[[\da-fA-F:.]+\]|[^\s@/:[\]]+)(?::\d{1,5})?(?:\/\d{0,2})?$/;
 
 export interface PriorityWeights {
@@ -71,14 +74,17 @@ export class EnvironmentVariables {
   DATABASE_URL?: string;
 
   /**
-   * Redis for blocker events across server instances (redis://[user:password@]host[:port][/db], or
+   * Redis for blocker events and rate limits across server instances (redis://[user:password@]host[:port][/db], or
    * rediss:// for TLS); unset keeps events inside this process.
    */
   @IsOptional()
   @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  /** Prefix of the Redis channel names, so that several registries (or test runs) can share one Redis. */
+  /**
+   * Prefix of the Redis channel and key names (blocker events, rate-limit counters), so that several
+   * registries (or test runs) can share one Redis.
+   */
   @Matches(/^[\w:.-]{1,100}$/, {
     message: 'REDIS_CHANNEL_PREFIX must be 1 to 100 letters, digits or the characters _ : . -',
   })
@@ -100,12 +106,98 @@ export class EnvironmentVariables {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  /** HS256 secret of locally signed tokens; production needs it unless tokens come from AUTH_JWKS_URL. */
   @ValidateIf(
-    (env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.AUTH_JWT_SECRET !== undefined,
+    (env: EnvironmentVariables) =>
+      env.AUTH_JWT_SECRET !== undefined || (env.NODE_ENV === 'production' && env.AUTH_JWKS_URL === undefined),
   )
-  @IsString({ message: 'AUTH_JWT_SECRET is required when NODE_ENV=production (at least 32 characters)' })
+  @IsString({
+    message:
+      'AUTH_JWT_SECRET is required when NODE_ENV=production (at least 32 characters), unless AUTH_JWKS_URL is set',
+  })
   @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
   AUTH_JWT_SECRET?: string;
+
+  /**
+   * The JWKS of the OIDC identity provider: RS256 and ES256 tokens are verified against its keys,
+   * which are fetched on first use, cached and fetched again when a token names an unknown key.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#@]+(?:\/[^\s#]*)?$/, { message: 'AUTH_JWKS_URL must be an http(s):// URL' })
+  AUTH_JWKS_URL?: string;
+
+  /** Required `iss` of identity-provider tokens (required in production with AUTH_JWKS_URL). */
+  @IsOptional()
+  @IsString()
+  AUTH_ISSUER?: string;
+
+  /** Accepted `aud` values of identity-provider tokens, comma-separated (required in production). */
+  @IsOptional()
+  @Matches(/^\s*[^\s,]+\s*(,\s*[^\s,]+\s*)*$/, {
+    message: 'AUTH_AUDIENCE must be one audience or a comma-separated list',
+  })
+  AUTH_AUDIENCE?: string;
+
+  /** Leeway for exp and nbf, for clocks that differ between the identity provider and us. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  AUTH_CLOCK_SKEW_SECONDS = 30;
+
+  /** Claim holding the roles of identity-provider tokens; a dotted path reaches into objects. */
+  @Matches(CLAIM_PATH, {
+    message: 'AUTH_ROLES_CLAIM must be a claim name or a dotted path, e.g. realm_access.roles',
+  })
+  AUTH_ROLES_CLAIM = 'roles';
+
+  /** Claim holding a steward's OIN or TOOI URI in identity-provider tokens; a dotted path works too. */
+  @Matches(CLAIM_PATH, { message: 'AUTH_ORG_CLAIM must be a claim name or a dotted path' })
+  AUTH_ORG_CLAIM = 'org';
+
+  /** Refuse locally signed (HS256) tokens: only the identity provider's tokens count. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'AUTH_DISABLE_LOCAL_TOKENS must be true or false' })
+  AUTH_DISABLE_LOCAL_TOKENS = false;
+
+  /** Least time between two JWKS fetches caused by unknown key ids (rate limit of refetching). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  AUTH_JWKS_COOLDOWN_SECONDS = 30;
+
+  /** How long fetched keys are used before the JWKS is fetched again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  AUTH_JWKS_CACHE_SECONDS = 600;
+
+  /** Requests per minute per user and per client address; health checks are never limited. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'RATE_LIMIT_ENABLED must be true or false' })
+  RATE_LIMIT_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE_USER = 600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE_IP = 1200;
+
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-For names the client (true, a number of hops,
+   * or addresses/subnets such as loopback or 10.0.0.0/8); unset: the connection's address is the client.
+   */
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[\w.:/-]+(\s*,\s*[\w.:/-]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a number of hops or a comma-separated list of addresses',
+  })
+  TRUST_PROXY?: string;
 
   @Transform(toBool)
   @IsBoolean({ message: 'DEMO_DATA must be true or false' })
@@ -228,11 +320,31 @@ export function parseWeights(spec: string | undefined): PriorityWeights {
   return weights;
 }
 
+/** Rules that tie several variables together (each variable on its own is already valid). */
+function combinationProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  if (env.AUTH_JWKS_URL === undefined) {
+    if (env.AUTH_DISABLE_LOCAL_TOKENS)
+      problems.push('AUTH_DISABLE_LOCAL_TOKENS=true needs AUTH_JWKS_URL, or no token could be accepted');
+    if (env.AUTH_ISSUER !== undefined || env.AUTH_AUDIENCE !== undefined)
+      problems.push('AUTH_ISSUER and AUTH_AUDIENCE apply to identity-provider tokens: set AUTH_JWKS_URL too');
+  } else if (production) {
+    if (!env.AUTH_JWKS_URL.startsWith('https://'))
+      problems.push('AUTH_JWKS_URL must be an https:// URL when NODE_ENV=production');
+    if (env.AUTH_ISSUER === undefined || env.AUTH_AUDIENCE === undefined)
+      problems.push('AUTH_ISSUER and AUTH_AUDIENCE are required with AUTH_JWKS_URL when NODE_ENV=production');
+  }
+  return problems;
+}
+
 /** Validate the environment; throws ConfigError with one readable line naming every problem. */
 export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: false });
   if (errors.length > 0) throw new ConfigError(`Invalid configuration: ${describe(errors)}`);
+  const problems = combinationProblems(config);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return config;
 }

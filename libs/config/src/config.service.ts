@@ -8,6 +8,28 @@ import {
   PriorityWeights,
 } from './app-config';
 
+/** How bearer tokens are verified (see docs/security.md). */
+export interface AuthSettings {
+  /** HS256 secret of locally signed tokens; null: local tokens are refused. */
+  localSecret: string | null;
+  /** JWKS of the OIDC identity provider; undefined: RS256/ES256 tokens are refused. */
+  jwksUrl: string | undefined;
+  issuer: string | undefined;
+  /** Accepted audiences; empty: `aud` is not checked. */
+  audience: string[];
+  clockSkewSeconds: number;
+  rolesClaim: string;
+  orgClaim: string;
+  jwksCooldownSeconds: number;
+  jwksCacheSeconds: number;
+}
+
+export interface RateLimitSettings {
+  enabled: boolean;
+  perMinuteUser: number;
+  perMinuteIp: number;
+}
+
 /** The one validated configuration of a process. */
 export class AppConfig {
   readonly nodeEnv: NodeEnv;
@@ -19,7 +41,12 @@ export class AppConfig {
   readonly embeddedPgDir: string;
   readonly embeddedPgPort: number;
   readonly dbPoolSize: number;
-  readonly jwtSecret: string;
+  /** HS256 secret of local tokens (npm run token, tests); null when local tokens are refused. */
+  readonly jwtSecret: string | null;
+  readonly auth: AuthSettings;
+  readonly rateLimit: RateLimitSettings;
+  /** Express's `trust proxy` setting; false: the connection's address is the client's. */
+  readonly trustProxy: boolean | number | string;
   readonly demoData: boolean;
   readonly logLevel: LogLevel;
   readonly priorityWeights: PriorityWeights;
@@ -45,7 +72,30 @@ export class AppConfig {
     this.embeddedPgDir = env.EMBEDDED_PG_DIR;
     this.embeddedPgPort = env.EMBEDDED_PG_PORT;
     this.dbPoolSize = env.DB_POOL_SIZE;
-    this.jwtSecret = env.AUTH_JWT_SECRET ?? DEV_JWT_SECRET;
+    // With an identity provider the development secret never applies: local tokens need a real one.
+    this.jwtSecret = env.AUTH_DISABLE_LOCAL_TOKENS
+      ? null
+      : (env.AUTH_JWT_SECRET ?? (env.AUTH_JWKS_URL === undefined ? DEV_JWT_SECRET : null));
+    this.auth = {
+      localSecret: this.jwtSecret,
+      jwksUrl: env.AUTH_JWKS_URL,
+      issuer: env.AUTH_ISSUER,
+      audience: (env.AUTH_AUDIENCE ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a.length > 0),
+      clockSkewSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
+      rolesClaim: env.AUTH_ROLES_CLAIM,
+      orgClaim: env.AUTH_ORG_CLAIM,
+      jwksCooldownSeconds: env.AUTH_JWKS_COOLDOWN_SECONDS,
+      jwksCacheSeconds: env.AUTH_JWKS_CACHE_SECONDS,
+    };
+    this.rateLimit = {
+      enabled: env.RATE_LIMIT_ENABLED,
+      perMinuteUser: env.RATE_LIMIT_PER_MINUTE_USER,
+      perMinuteIp: env.RATE_LIMIT_PER_MINUTE_IP,
+    };
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
     this.demoData = env.DEMO_DATA;
     this.logLevel = env.LOG_LEVEL;
     this.priorityWeights = parseWeights(env.PRIORITY_WEIGHTS);
@@ -68,4 +118,10 @@ export class AppConfig {
   get production(): boolean {
     return this.nodeEnv === 'production';
   }
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -7,3 +7,5 @@ export * from './transaction.service';
 export * from './core.module';
 export * from './permissions';
 export * from './validation';
+export * from './idempotency/idempotency-key.entity';
+export * from './idempotency/idempotency.store';

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EntityManager } from 'typeorm';
 
 /** Per-request facts that deep layers need without threading them through every call. */
 export interface RequestScope {
@@ -10,6 +11,11 @@ export interface RequestScope {
   /** The GraphQL operation's name and type, once resolved (request logs, metrics). */
   operationName?: string;
   operationType?: string;
+  /**
+   * Runs first in every transaction the request opens (TransactionService.run); throwing refuses the
+   * transaction. The idempotency plugin uses it to commit a key's claim together with the mutation.
+   */
+  transactionGuard?: (manager: EntityManager) => Promise<void>;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { ConflictError, DomainError, ServiceUnavailableError } from './errors';
+import { RequestScopes } from './request-context';
 
 interface TxState {
   manager: EntityManager;
@@ -60,7 +61,8 @@ export function translateDbError(error: unknown): unknown {
 /**
  * One transaction per mutation. Services ask for `manager` and get the transaction's when one is
  * running, so nested service calls share it. Callbacks registered with `afterCommit` run only once
- * the transaction has committed (events are published there, never before).
+ * the transaction has committed (events are published there, never before). The request's
+ * `transactionGuard`, when it has one, runs first in each transaction (idempotency keys).
  */
 @Injectable()
 export class TransactionService {
@@ -82,9 +84,10 @@ export class TransactionService {
     for (let attempt = 1; ; attempt++) {
       const afterCommit: TxState['afterCommit'] = [];
       try {
-        const result = await this.dataSource.transaction((manager) =>
-          this.storage.run({ manager, afterCommit }, work),
-        );
+        const result = await this.dataSource.transaction(async (manager) => {
+          await RequestScopes.current()?.transactionGuard?.(manager);
+          return this.storage.run({ manager, afterCommit }, work);
+        });
         for (const callback of afterCommit) {
           try {
             await callback();

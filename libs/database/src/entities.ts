@@ -7,6 +7,7 @@ import {
   CommentEntity,
   EndorsementEntity,
 } from '@app/blockers/entities/links.entity';
+import { IdempotencyKeyEntity } from '@app/core/idempotency/idempotency-key.entity';
 import { DataNeedEntity } from '@app/needs/entities/data-need.entity';
 import { DatasetEntity } from '@app/providers/entities/dataset.entity';
 import { ProviderEntity } from '@app/providers/entities/provider.entity';
@@ -23,4 +24,5 @@ export const ENTITIES = [
   BlockerDependencyEntity,
   CommentEntity,
   AuditEventEntity,
+  IdempotencyKeyEntity,
 ];

@@ -4,13 +4,15 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { AppConfig } from '@app/config';
 import { AuthService } from '@app/auth';
-import { Actor, RequestScopes, UnauthenticatedError } from '@app/core';
+import { Actor, IdempotencyStore, RequestScopes, UnauthenticatedError } from '@app/core';
 import { GqlContext, LoaderRegistry } from '@app/core/graphql';
 import { explorerPlugin } from '../explorer/explorer';
 import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
 import { MetricsService } from '../observability/metrics.service';
 import { formatError } from './format-error';
+import { idempotencyPlugin } from './idempotency.plugin';
 import { checkLimits, measure, QueryLimits } from './query-limits';
+import { RateLimiter, rateLimitPlugin } from './rate-limit';
 import { authorizationOf, graphqlWsOptions } from './subscriptions';
 
 type Plugin = NonNullable<ApolloDriverConfig['plugins']>[number];
@@ -54,6 +56,8 @@ export function graphqlOptions(
   auth: AuthService,
   schemaHost: GraphQLSchemaHost,
   metrics: MetricsService,
+  rateLimiter: RateLimiter,
+  idempotency: IdempotencyStore,
 ): Omit<ApolloDriverConfig, 'driver'> {
   return {
     path: '/graphql',
@@ -68,7 +72,9 @@ export function graphqlOptions(
     formatError: formatError(config.production),
     plugins: [
       graphqlMetricsPlugin(metrics),
+      rateLimitPlugin(rateLimiter),
       queryLimitsPlugin(config.queryLimits),
+      idempotencyPlugin(idempotency),
       ...(config.exposeQueryStats ? [queryStatsPlugin] : []),
       ...(config.explorerEnabled ? [explorerPlugin()] : []),
     ],
@@ -98,6 +104,7 @@ export function graphqlOptions(
         loaders: new LoaderRegistry(),
         requestId: scope?.requestId ?? randomUUID(),
         idempotencyKey: typeof header === 'string' ? header : undefined,
+        clientIp: req?.ip ?? req?.socket.remoteAddress,
       };
     },
   };

@@ -32,6 +32,8 @@ export interface GqlContext {
   loaders: LoaderRegistry;
   requestId: string;
   idempotencyKey?: string;
+  /** The client's address, for the per-address rate limit (absent over WebSocket). */
+  clientIp?: string;
 }
 
 export const contextOf = (ctx: ExecutionContext): GqlContext =>

@@ -2,6 +2,7 @@ import { Initial1795946610549 } from './1795946610549-Initial';
 import { AddBlockerSearch1795948312216 } from './1795948312216-AddBlockerSearch';
 import { AuditChain1795949000000 } from './1795949000000-AuditChain';
 import { OpenBlockerIndex1795953684357 } from './1795953684357-OpenBlockerIndex';
+import { IdempotencyKeys1795954226757 } from './1795954226757-IdempotencyKeys';
 
 /** Every migration, in order. Committed migrations are never rewritten; add a new one instead. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AddBlockerSearch1795948312216,
   AuditChain1795949000000,
   OpenBlockerIndex1795953684357,
+  IdempotencyKeys1795954226757,
 ];
