@@ -1,23 +1,24 @@
-import { NotBlank } from '@app/core/validation';
-import { Field, ID, InputType, Int, OmitType, PartialType } from '@nestjs/graphql';
+import { Field, ID, InputType, OmitType, PartialType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
-  IsBoolean,
   IsDate,
-  IsEnum,
-  IsInt,
   IsOptional,
   IsString,
-  Length,
-  Max,
-  MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
-import { DateScalar } from '@app/core/graphql';
+import {
+  BoolField,
+  DateScalar,
+  EnumField,
+  EnumListField,
+  IdField,
+  IntField,
+  TextField,
+  VersionField,
+} from '@app/core/graphql';
 import { BlockerOrderField, SortDirection } from '../blocker-query';
 import {
   BlockerLayer,
@@ -31,64 +32,47 @@ import { BlockerStatus } from '../domain/workflow';
 
 const MAX_FIGURE = 2_000_000_000;
 
+/** A yearly impact figure: optional, 0 to two billion. */
+const FigureField = (): PropertyDecorator => IntField({ optional: true, min: 0, max: MAX_FIGURE });
+
 @InputType()
 export class BlockerFilter {
-  @Field(() => [BlockerStatus], { nullable: true })
-  @IsOptional()
-  @IsEnum(BlockerStatus, { each: true })
+  @EnumListField(BlockerStatus)
   status?: BlockerStatus[] | null;
 
-  @Field(() => Boolean, { nullable: true })
-  @IsOptional()
-  @IsBoolean()
+  @BoolField({ optional: true })
   open?: boolean | null;
 
-  @Field(() => [BlockerLayer], { nullable: true })
-  @IsOptional()
-  @IsEnum(BlockerLayer, { each: true })
+  @EnumListField(BlockerLayer)
   layer?: BlockerLayer[] | null;
 
-  @Field(() => [BlockerType], { nullable: true })
-  @IsOptional()
-  @IsEnum(BlockerType, { each: true })
+  @EnumListField(BlockerType)
   type?: BlockerType[] | null;
 
-  @Field(() => [Severity], { nullable: true })
-  @IsOptional()
-  @IsEnum(Severity, { each: true })
+  @EnumListField(Severity)
   severity?: Severity[] | null;
 
-  @Field(() => ID, {
-    nullable: true,
+  @IdField({
+    optional: true,
     description: 'Reporting, owning, endorsing or affected (as requester or supplier).',
   })
-  @IsOptional()
-  @IsString()
   providerId?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsString()
+  @IdField({ optional: true })
   ownerId?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsString()
+  @IdField({ optional: true })
   datasetId?: string | null;
 
-  @Field(() => [PriorityLevel], { nullable: true })
-  @IsOptional()
-  @IsEnum(PriorityLevel, { each: true })
+  @EnumListField(PriorityLevel)
   level?: PriorityLevel[] | null;
 
-  @Field(() => String, {
-    nullable: true,
+  @TextField({
+    optional: true,
+    max: 200,
     description:
       'Full-text search over key, title, description and legal reference, Dutch and English stemming.',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
   search?: string | null;
 
   @Field(() => Date, { nullable: true })
@@ -101,90 +85,57 @@ export class BlockerFilter {
   @IsDate()
   createdBefore?: Date | null;
 
-  @Field(() => Int, {
-    nullable: true,
+  @IntField({
+    optional: true,
+    min: 0,
+    max: 36500,
     description: 'Open and without a status change for at least this many days.',
   })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(36500)
   staleForDays?: number | null;
 }
 
 @InputType()
 export class BlockerOrder {
-  @Field(() => BlockerOrderField)
-  @IsEnum(BlockerOrderField)
+  @EnumField(BlockerOrderField)
   field: BlockerOrderField;
 
-  @Field(() => SortDirection)
-  @IsEnum(SortDirection)
+  @EnumField(SortDirection)
   direction: SortDirection;
 }
 
 @InputType()
 export class ImpactInput {
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_FIGURE)
+  @FigureField()
   peopleAffectedPerYear?: number | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_FIGURE)
+  @FigureField()
   businessesAffectedPerYear?: number | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_FIGURE)
+  @FigureField()
   manualHoursPerYear?: number | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_FIGURE)
+  @FigureField()
   costPerYearEur?: number | null;
 }
 
 @InputType()
 export class ReportBlockerInput {
-  @Field()
-  @IsString()
-  @Length(5, 200)
-  @NotBlank()
+  @TextField({ min: 5, max: 200, notBlank: true })
   title: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 20000)
-  @NotBlank()
+  @TextField({ min: 1, max: 20000, notBlank: true })
   description: string;
 
-  @Field(() => BlockerType)
-  @IsEnum(BlockerType)
+  @EnumField(BlockerType)
   type: BlockerType;
 
-  @Field(() => Severity)
-  @IsEnum(Severity)
+  @EnumField(Severity)
   severity: Severity;
 
-  @Field(() => Boolean, { nullable: true, defaultValue: false })
-  @IsOptional()
-  @IsBoolean()
+  @BoolField({ optional: true, defaultValue: false })
   perceived?: boolean | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
+  @TextField({ optional: true, max: 300 })
   legalReference?: string | null;
 
   @Field(() => [ID], { description: 'At least one.' })
@@ -194,9 +145,7 @@ export class ReportBlockerInput {
   @IsString({ each: true })
   affectedNeedIds: string[];
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsString()
+  @IdField({ optional: true })
   ownerId?: string | null;
 
   @Field(() => ImpactInput, { nullable: true })
@@ -205,9 +154,7 @@ export class ReportBlockerInput {
   @Type(() => ImpactInput)
   impact?: ImpactInput | null;
 
-  @Field(() => Effort, { nullable: true })
-  @IsOptional()
-  @IsEnum(Effort)
+  @EnumField(Effort, { optional: true })
   effort?: Effort | null;
 
   @Field(() => DateScalar, { nullable: true })
@@ -215,18 +162,14 @@ export class ReportBlockerInput {
   @IsString()
   targetDate?: string | null;
 
-  @Field(() => Boolean, { nullable: true, defaultValue: false })
-  @IsOptional()
-  @IsBoolean()
+  @BoolField({ optional: true, defaultValue: false })
   confidential?: boolean | null;
 
-  @Field(() => ID, {
-    nullable: true,
+  @IdField({
+    optional: true,
     description:
       "The provider on whose behalf the blocker is reported. A steward always reports for their own provider; for others it defaults to the token's organisation, else the requester of the first affected need.",
   })
-  @IsOptional()
-  @IsString()
   reportingProviderId?: string | null;
 }
 
@@ -243,67 +186,47 @@ export class UpdateBlockerInput extends PartialType(
     'confidential',
   ] as const),
 ) {
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   id: string;
 
-  @Field(() => Int)
-  @IsInt()
-  @Min(1)
+  @VersionField()
   expectedVersion: number;
 
-  @Field(() => Boolean, { nullable: true })
-  @IsOptional()
-  @IsBoolean()
+  @BoolField({ optional: true })
   perceived?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
-  @IsOptional()
-  @IsBoolean()
+  @BoolField({ optional: true })
   confidential?: boolean | null;
 }
 
 @InputType()
 export class ResolutionInput {
-  @Field(() => ResolutionKind)
-  @IsEnum(ResolutionKind)
+  @EnumField(ResolutionKind)
   kind: ResolutionKind;
 
-  @Field()
-  @IsString()
-  @Length(5, 5000)
-  @NotBlank()
+  @TextField({ min: 5, max: 5000, notBlank: true })
   summary: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @TextField({ optional: true, max: 500 })
   reference?: string | null;
 }
 
 @InputType()
 export class TransitionBlockerInput {
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   id: string;
 
-  @Field(() => Int)
-  @IsInt()
-  @Min(1)
+  @VersionField()
   expectedVersion: number;
 
-  @Field(() => BlockerStatus)
-  @IsEnum(BlockerStatus)
+  @EnumField(BlockerStatus)
   to: BlockerStatus;
 
-  @Field(() => String, {
-    nullable: true,
+  @TextField({
+    optional: true,
+    max: 5000,
     description: 'Required for REJECTED, WITHDRAWN, ESCALATED and for reopening a closed blocker.',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000)
   reason?: string | null;
 
   @Field(() => ResolutionInput, { nullable: true, description: 'Required for RESOLVED.' })
@@ -312,94 +235,68 @@ export class TransitionBlockerInput {
   @Type(() => ResolutionInput)
   resolution?: ResolutionInput | null;
 
-  @Field(() => ID, { nullable: true, description: 'Required for DUPLICATE.' })
-  @IsOptional()
-  @IsString()
+  @IdField({ optional: true, description: 'Required for DUPLICATE.' })
   duplicateOfId?: string | null;
 }
 
 @InputType()
 export class BlockerNeedInput {
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   blockerId: string;
 
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   needId: string;
 
-  @Field(() => Int, { nullable: true, description: 'When given, a stale version is refused with CONFLICT.' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @VersionField({ optional: true, description: 'When given, a stale version is refused with CONFLICT.' })
   expectedVersion?: number | null;
 }
 
 @InputType()
 export class BlockerDependencyInput {
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   blockerId: string;
 
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   dependsOnId: string;
 }
 
 @InputType()
 export class EndorseBlockerInput {
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   blockerId: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @TextField({ optional: true, max: 2000 })
   note?: string | null;
 }
 
 @InputType()
 export class AddCommentInput {
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   blockerId: string;
 
-  @Field()
-  @IsString()
-  @Length(1, 20000)
-  @NotBlank()
+  @TextField({ min: 1, max: 20000, notBlank: true })
   body: string;
 }
 
 @InputType()
 export class SteeringDecisionInput {
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   blockerId: string;
 
-  @Field(() => Int)
-  @IsInt()
-  @Min(1)
+  @VersionField()
   expectedVersion: number;
 
-  @Field(() => PriorityLevel)
-  @IsEnum(PriorityLevel)
+  @EnumField(PriorityLevel)
   level: PriorityLevel;
 
-  @Field(() => Int, {
-    nullable: true,
+  @IntField({
+    optional: true,
+    min: 1,
+    max: 100000,
     description: 'Place on the agenda; others shift down to keep ranks unique. Null takes it off the agenda.',
   })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100000)
   rank?: number | null;
 
-  @Field()
-  @IsString()
-  @Length(5, 5000)
-  @NotBlank()
+  @TextField({ min: 5, max: 5000, notBlank: true })
   rationale: string;
 }

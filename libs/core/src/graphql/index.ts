@@ -2,3 +2,4 @@ export * from './connection';
 export * from './context';
 export * from './node';
 export * from './scalars';
+export * from './input-fields';

@@ -1,4 +1,3 @@
-import { NotBlank } from '@app/core/validation';
 import {
   Field,
   ID,
@@ -9,20 +8,17 @@ import {
   PickType,
   registerEnumType,
 } from '@nestjs/graphql';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsEnum,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsString, Length } from 'class-validator';
 import { toGlobalId } from '@app/core';
-import { Connection, NodeInterface } from '@app/core/graphql';
+import {
+  Connection,
+  EnumField,
+  EnumListField,
+  IdField,
+  IntField,
+  NodeInterface,
+  TextField,
+} from '@app/core/graphql';
 import { DataNeedEntity, DataNeedState } from '../entities/data-need.entity';
 
 registerEnumType(DataNeedState, {
@@ -90,21 +86,13 @@ export const DataNeedConnection = Connection(DataNeedNode, 'DataNeed');
 
 @InputType()
 export class DataNeedFilter {
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsString()
+  @IdField({ optional: true })
   requesterId?: string | null;
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsString()
+  @IdField({ optional: true })
   supplierId?: string | null;
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsString()
+  @IdField({ optional: true })
   datasetId?: string | null;
-  @Field(() => [DataNeedState], { nullable: true })
-  @IsOptional()
-  @IsEnum(DataNeedState, { each: true })
+  @EnumListField(DataNeedState)
   state?: DataNeedState[] | null;
 }
 
@@ -112,18 +100,13 @@ const MAX_CASES = 100_000_000;
 
 @InputType()
 export class DeclareDataNeedInput {
-  @Field(() => ID, { nullable: true, description: "Defaults to the steward's own provider." })
-  @IsOptional()
-  @IsString()
+  @IdField({ optional: true, description: "Defaults to the steward's own provider." })
   requesterId?: string | null;
 
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   supplierId: string;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsString()
+  @IdField({ optional: true })
   datasetId?: string | null;
 
   @Field(() => [String])
@@ -133,29 +116,16 @@ export class DeclareDataNeedInput {
   @Length(1, 200, { each: true })
   dataElements: string[];
 
-  @Field()
-  @IsString()
-  @Length(5, 2000)
-  @NotBlank()
+  @TextField({ min: 5, max: 2000, notBlank: true })
   purpose: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
+  @TextField({ optional: true, max: 300 })
   service?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
+  @TextField({ optional: true, max: 300 })
   legalBasis?: string | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_CASES)
+  @IntField({ optional: true, min: 0, max: MAX_CASES })
   annualCases?: number | null;
 }
 
@@ -170,15 +140,12 @@ export class UpdateDataNeedInput extends PartialType(
     'annualCases',
   ] as const),
 ) {
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   id: string;
 
-  @Field(() => DataNeedState, {
-    nullable: true,
+  @EnumField(DataNeedState, {
+    optional: true,
     description: "Only REQUESTED, FLOWING or WITHDRAWN; BLOCKED is the server's to set.",
   })
-  @IsOptional()
-  @IsEnum(DataNeedState)
   state?: DataNeedState | null;
 }

@@ -1,7 +1,14 @@
-import { NotBlank } from '@app/core/validation';
 import { Field, ID, InputType, ObjectType, PartialType, registerEnumType } from '@nestjs/graphql';
-import { IsBoolean, IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { Connection, NodeInterface } from '@app/core/graphql';
+import { IsOptional, Matches } from 'class-validator';
+import {
+  BoolField,
+  Connection,
+  EnumField,
+  EnumListField,
+  IdField,
+  NodeInterface,
+  TextField,
+} from '@app/core/graphql';
 import { toGlobalId } from '@app/core';
 import { OIN_PATTERN, TOOI_PATTERN } from '../domain/identifiers';
 import { DatasetEntity } from '../entities/dataset.entity';
@@ -111,15 +118,10 @@ export const DatasetConnection = Connection(DatasetNode, 'Dataset');
 
 @InputType()
 export class ProviderFilter {
-  @Field(() => [ProviderKind], { nullable: true })
-  @IsOptional()
-  @IsEnum(ProviderKind, { each: true })
+  @EnumListField(ProviderKind)
   kind?: ProviderKind[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Matches name, abbreviation, OIN or TOOI URI.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @TextField({ optional: true, max: 200, description: 'Matches name, abbreviation, OIN or TOOI URI.' })
   search?: string | null;
 }
 
@@ -128,20 +130,13 @@ const TOOI_MESSAGE = 'must be a TOOI URI such as https://identifier.overheid.nl/
 
 @InputType()
 export class CreateProviderInput {
-  @Field()
-  @IsString()
-  @Length(2, 200)
-  @NotBlank()
+  @TextField({ min: 2, max: 200, notBlank: true })
   name: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 40)
+  @TextField({ optional: true, min: 1, max: 40 })
   abbreviation?: string | null;
 
-  @Field(() => ProviderKind)
-  @IsEnum(ProviderKind)
+  @EnumField(ProviderKind)
   kind: ProviderKind;
 
   @Field(() => String, { nullable: true })
@@ -154,51 +149,34 @@ export class CreateProviderInput {
   @Matches(TOOI_PATTERN, { message: TOOI_MESSAGE })
   tooiUri?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsString()
+  @IdField({ optional: true })
   parentId?: string | null;
 }
 
 /** Every field of CreateProviderInput, optional, with the same validation; null clears a nullable one. */
 @InputType()
 export class UpdateProviderInput extends PartialType(CreateProviderInput) {
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   id: string;
 }
 
 @InputType()
 export class RegisterDatasetInput {
-  @Field(() => ID)
-  @IsString()
+  @IdField()
   holderId: string;
 
-  @Field()
-  @IsString()
-  @Length(2, 200)
-  @NotBlank()
+  @TextField({ min: 2, max: 200, notBlank: true })
   name: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 40)
+  @TextField({ optional: true, min: 1, max: 40 })
   code?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000)
+  @TextField({ optional: true, max: 5000 })
   description?: string | null;
 
-  @Field({ nullable: true, defaultValue: false })
-  @IsOptional()
-  @IsBoolean()
+  @BoolField({ optional: true, defaultValue: false })
   isBaseRegistry?: boolean;
 
-  @Field({ nullable: true, defaultValue: true })
-  @IsOptional()
-  @IsBoolean()
+  @BoolField({ optional: true, defaultValue: true })
   containsPersonalData?: boolean;
 }
