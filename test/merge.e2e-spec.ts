@@ -1,7 +1,9 @@
 /**
  * DUPLICATE merges (brief, "Workflow"): the duplicate's affected needs and endorsements move to the
  * original without double counting, both blockers show the link, the original's priority score is
- * recomputed from what it gained, and both carry an audit event.
+ * recomputed from what it gained, and both carry an audit event. Dependencies move too: what waited on
+ * the duplicate waits on the original, and what the duplicate waited on the original now waits on,
+ * unless that would close a cycle.
  */
 import { BlockerView, Fixtures } from './support/blockers';
 import { needIds, oinOf, providerIds } from './support/demo';
@@ -42,6 +44,9 @@ const FULL = `
       }
     }
   }`;
+
+const ADD_DEPENDENCY = `
+  mutation Add($input: BlockerDependencyInput!) { addBlockerDependency(input: $input) { id } }`;
 
 const ENDORSE = `
   mutation Endorse($input: EndorseBlockerInput!) {
@@ -316,6 +321,63 @@ describe('DUPLICATE merges', () => {
       expect(o2.history.nodes[0].action).toBe('blocker.merged');
       expect(change('affectedNeeds')).toEqual([]);
       expect(change('endorsements')).toEqual([]);
+    });
+  });
+
+  describe('a duplicate with dependencies', () => {
+    let o: BlockerView;
+    let d: BlockerView;
+    let x: BlockerView;
+    let y: BlockerView;
+    let pre: BlockerView;
+    let after: { o: Full; d: Full; x: Full; y: Full };
+
+    const depend = (blocker: BlockerView, on: BlockerView): Promise<unknown> =>
+      server.ok(ADD_DEPENDENCY, { input: { blockerId: blocker.id, dependsOnId: on.id } }, steering);
+
+    beforeAll(async () => {
+      o = await f.blockerIn('TRIAGED', { needIds: [n.N1], title: 'Origineel met afhankelijkheden' });
+      d = await f.blockerIn('TRIAGED', { needIds: [n.N1], title: 'Duplicaat met afhankelijkheden' });
+      x = await f.blockerIn('TRIAGED', { needIds: [n.N2], title: 'Wacht op het duplicaat' });
+      y = await f.blockerIn('TRIAGED', {
+        needIds: [n.N2],
+        title: 'Wacht op het duplicaat, origineel wacht erop',
+      });
+      pre = await f.blockerIn('TRIAGED', { needIds: [n.N2], title: 'Voorwaarde van het duplicaat' });
+      // x waits on d; d waits on pre; o waits on y and y waits on d (so y -> o would close o -> y -> o).
+      await depend(x, d);
+      await depend(d, pre);
+      await depend(o, y);
+      await depend(y, d);
+      d = await f.get(d.id);
+      await f.move(d, 'DUPLICATE', { duplicateOfId: o.id });
+      const [o2, d2, x2, y2] = await Promise.all([full(o.id), full(d.id), full(x.id), full(y.id)]);
+      after = { o: o2, d: d2, x: x2, y: y2 };
+    });
+
+    it('what waited on the duplicate waits on the original', () => {
+      expect(after.x.dependsOn).toEqual([{ id: o.id }]);
+      expect(ids(after.o.dependents)).toEqual([x.id]);
+    });
+
+    it('what the duplicate waited on the original now waits on', () => {
+      expect(ids(after.o.dependsOn)).toEqual([y.id, pre.id].sort());
+      expect(after.d.dependsOn).toEqual([]);
+    });
+
+    it('keeps on the duplicate an edge that would close a cycle on the original', () => {
+      expect(after.y.dependsOn).toEqual([{ id: d.id }]);
+      expect(after.d.dependents).toEqual([{ id: y.id }]);
+    });
+
+    it("names what moved in the original's merge event and recomputes its dependents factor", () => {
+      const merged = after.o.history.nodes[0];
+      expect(merged.action).toBe('blocker.merged');
+      const change = (field: string) => merged.changes.find((c) => c.field === field)?.to;
+      expect(change('dependents')).toEqual([x.id]);
+      expect(change('dependsOn')).toEqual([pre.id]);
+      // One open blocker (x) waits on the original: 1 / 5.
+      expect(factor(after.o, 'dependents')).toBeCloseTo(0.2, 4);
     });
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '@app/core';
 import { visibleRawSql } from './blocker-visibility';
 import { BlockerWriter } from './blocker-writer';
+import { lockDependencyGraph } from './dependency-lock';
 import { cycleThrough } from './domain/graph';
 import { BlockerEntity } from './entities/blocker.entity';
 import { BlockerDependencyEntity, EndorsementEntity } from './entities/links.entity';
@@ -20,9 +21,6 @@ import { PriorityService } from './priority.service';
 
 /** How a cycle names a blocker the actor may not see. */
 const HIDDEN_BLOCKER = '(a blocker you cannot see)';
-
-/** One lock for every change to the dependency graph, so two opposite edges cannot both get in. */
-const DEPENDENCY_GRAPH_LOCK = 4_812_208;
 
 /** Dependencies between blockers and endorsements of blockers. */
 @Injectable()
@@ -35,7 +33,7 @@ export class RelationsService {
 
   async addDependency(actor: Actor, blockerId: string, dependsOnId: string): Promise<BlockerEntity> {
     return this.tx.run(async () => {
-      await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [DEPENDENCY_GRAPH_LOCK]);
+      await lockDependencyGraph(this.tx.manager);
       await this.priority.lockScores();
       const blocker = await this.writer.lockVisible(actor, blockerId);
       ensure(
@@ -67,7 +65,7 @@ export class RelationsService {
 
   async removeDependency(actor: Actor, blockerId: string, dependsOnId: string): Promise<BlockerEntity> {
     return this.tx.run(async () => {
-      await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [DEPENDENCY_GRAPH_LOCK]);
+      await lockDependencyGraph(this.tx.manager);
       await this.priority.lockScores();
       const blocker = await this.writer.lockVisible(actor, blockerId);
       ensure(

@@ -15,6 +15,8 @@ import {
 import { NeedsService } from '@app/needs';
 import { visibleRawSql } from './blocker-visibility';
 import { BlockerWriter } from './blocker-writer';
+import { lockDependencyGraph } from './dependency-lock';
+import { repointDependencies } from './domain/graph';
 import { PriorityLevel, ResolutionKind } from './domain/taxonomy';
 import { BlockerStatus, checkTransition, isOpen, OPEN_STATUSES } from './domain/workflow';
 import { BlockerEntity } from './entities/blocker.entity';
@@ -61,6 +63,8 @@ export class WorkflowService {
       // Closing takes the blocker off the agenda and moves the ranks behind it up: that changes ranks
       // like a steering decision does, so it holds the same lock, taken before the blocker's row.
       if (!isOpen(request.to)) await this.lockAgenda();
+      // A merge moves dependencies: it changes the dependency graph like adding an edge does.
+      if (request.to === BlockerStatus.DUPLICATE) await lockDependencyGraph(this.tx.manager);
       await this.priority.lockScores();
       const before = await this.writer.lockVisible(actor, request.id);
       const check = checkTransition(actor, before, request.to);
@@ -229,9 +233,10 @@ export class WorkflowService {
   }
 
   /**
-   * DUPLICATE: the duplicate's affected needs and endorsements move to the original. A need or an
-   * endorsing provider the original already has is not counted twice; the original's own reporter
-   * cannot endorse it.
+   * DUPLICATE: the duplicate's affected needs, endorsements and dependencies move to the original. A
+   * need or an endorsing provider the original already has is not counted twice; the original's own
+   * reporter cannot endorse it; a dependency that would close a cycle on the original stays on the
+   * duplicate (see repointDependencies).
    */
   private async merge(actor: Actor, duplicate: BlockerEntity, original: BlockerEntity): Promise<void> {
     const m = this.tx.manager;
@@ -255,6 +260,7 @@ export class WorkflowService {
        WHERE b.id = ANY($1::uuid[])`,
       [[duplicate.id, original.id]],
     );
+    const dependencies = await this.moveDependencies(duplicate.id, original.id);
     await this.writer.write(original.id, null, {});
     await this.writer.record(actor, {
       action: 'blocker.merged',
@@ -269,8 +275,49 @@ export class WorkflowService {
           from: null,
           to: movedEndorsements.map((r) => toGlobalId('Provider', r.provider_id)),
         },
+        {
+          field: 'dependents',
+          from: null,
+          to: dependencies.dependents.map((id) => toGlobalId('Blocker', id)),
+        },
+        {
+          field: 'dependsOn',
+          from: null,
+          to: dependencies.prerequisites.map((id) => toGlobalId('Blocker', id)),
+        },
       ],
     });
+  }
+
+  /**
+   * Moves the duplicate's dependency edges to the original; returns the blockers that now wait on the
+   * original and those the original now waits on because of the merge.
+   */
+  private async moveDependencies(
+    duplicateId: string,
+    originalId: string,
+  ): Promise<{ dependents: string[]; prerequisites: string[] }> {
+    const m = this.tx.manager;
+    const edges: Array<{ blockerId: string; dependsOnId: string }> = await m.query(
+      'SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency',
+    );
+    const { moved } = repointDependencies(edges, duplicateId, originalId);
+    const dependents: string[] = [];
+    const prerequisites: string[] = [];
+    for (const { from, to } of moved) {
+      await m.query('DELETE FROM blocker_dependency WHERE blocker_id = $1 AND depends_on_id = $2', [
+        from.blockerId,
+        from.dependsOnId,
+      ]);
+      if (to.blockerId === to.dependsOnId) continue;
+      await m.query(
+        `INSERT INTO blocker_dependency (blocker_id, depends_on_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [to.blockerId, to.dependsOnId],
+      );
+      if (to.dependsOnId === originalId) dependents.push(to.blockerId);
+      else prerequisites.push(to.dependsOnId);
+    }
+    return { dependents, prerequisites };
   }
 
   /** Serialises every change of agenda ranks; held until the transaction ends. */

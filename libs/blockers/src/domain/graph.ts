@@ -91,3 +91,69 @@ export function needsFreedBy(
   }
   return freed;
 }
+
+export interface DependencyEdge {
+  blockerId: string;
+  dependsOnId: string;
+}
+
+export interface RepointedDependencies {
+  /** The duplicate's edges that move, each with the edge that replaces it on the original. */
+  moved: Array<{ from: DependencyEdge; to: DependencyEdge }>;
+  /** Edges that stay on the duplicate, because on the original they would close a cycle. */
+  kept: DependencyEdge[];
+}
+
+/**
+ * A merge moves the duplicate's place in the dependency graph to the original: a blocker that waited
+ * on the duplicate now waits on the original, and what the duplicate waited on the original now waits
+ * on. An edge between the two themselves disappears (it would be a self-loop); an edge the original
+ * has already merges into it; an edge that would close a cycle stays on the (closed) duplicate, where
+ * it holds nothing up. Edges are moved one by one, each checked against the graph as it is by then.
+ */
+export function repointDependencies(
+  edges: readonly DependencyEdge[],
+  duplicateId: string,
+  originalId: string,
+): RepointedDependencies {
+  const prerequisites = new Map<string, Set<string>>();
+  const add = (e: DependencyEdge): void => {
+    (prerequisites.get(e.blockerId) ?? prerequisites.set(e.blockerId, new Set()).get(e.blockerId)!).add(
+      e.dependsOnId,
+    );
+  };
+  const remove = (e: DependencyEdge): void => void prerequisites.get(e.blockerId)?.delete(e.dependsOnId);
+  for (const e of edges) add(e);
+  const asLists = (): Map<string, string[]> =>
+    new Map([...prerequisites].map(([id, next]) => [id, [...next]]));
+
+  const moved: RepointedDependencies['moved'] = [];
+  const kept: DependencyEdge[] = [];
+  const sorted = [...edges].sort((a, b) =>
+    a.blockerId === b.blockerId
+      ? a.dependsOnId.localeCompare(b.dependsOnId)
+      : a.blockerId.localeCompare(b.blockerId),
+  );
+  for (const from of sorted) {
+    const touchesDuplicate = from.blockerId === duplicateId || from.dependsOnId === duplicateId;
+    if (!touchesDuplicate) continue;
+    const to: DependencyEdge = {
+      blockerId: from.blockerId === duplicateId ? originalId : from.blockerId,
+      dependsOnId: from.dependsOnId === duplicateId ? originalId : from.dependsOnId,
+    };
+    remove(from);
+    if (to.blockerId === to.dependsOnId) {
+      // Between the duplicate and the original: nothing is left to wait for.
+      moved.push({ from, to });
+      continue;
+    }
+    if (cycleThrough(asLists(), to.blockerId, to.dependsOnId)) {
+      add(from);
+      kept.push(from);
+      continue;
+    }
+    add(to);
+    moved.push({ from, to });
+  }
+  return { moved, kept };
+}
