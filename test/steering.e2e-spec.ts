@@ -47,7 +47,38 @@ describe('steering decisions and the agenda', () => {
     expect(rows.map((r) => r.rank)).toEqual(rows.map((_, i) => i + 1));
     for (const r of rows)
       expect(['REPORTED', 'TRIAGED', 'PRIORITISED', 'IN_PROGRESS', 'ESCALATED']).toContain(r.status);
+    await expectRanksInHistory(rows.length);
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Every rank a blocker has, and every rank it lost, is in its own history: the newest priorityRank
+   * change of each blocker ever ranked ends where the blocker stands now (shifts by other blockers'
+   * decisions and closings included), and no event records a move that did not happen.
+   */
+  async function expectRanksInHistory(ranked: number): Promise<void> {
+    const { rows } = await server.db.query<{
+      number: number;
+      rank: number | null;
+      last: unknown;
+      noop: number;
+    }>(
+      `SELECT b.number, b.priority_rank AS rank,
+              (SELECT c.value->'to' FROM audit_event e CROSS JOIN jsonb_array_elements(e.changes::jsonb) c
+                WHERE e.blocker_id = b.id AND c.value->>'field' = 'priorityRank'
+                ORDER BY e.chain_seq DESC LIMIT 1) AS last,
+              (SELECT count(*)::int FROM audit_event e CROSS JOIN jsonb_array_elements(e.changes::jsonb) c
+                WHERE e.blocker_id = b.id AND c.value->>'field' = 'priorityRank'
+                  AND c.value->'from' = c.value->'to') AS noop
+         FROM blocker b
+        WHERE EXISTS (SELECT 1 FROM audit_event e CROSS JOIN jsonb_array_elements(e.changes::jsonb) c
+                       WHERE e.blocker_id = b.id AND c.value->>'field' = 'priorityRank')
+        ORDER BY b.number`,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(ranked);
+    expect(rows.map((r) => ({ key: r.number, rank: r.last, noop: r.noop }))).toEqual(
+      rows.map((r) => ({ key: r.number, rank: r.rank, noop: 0 })),
+    );
   }
 
   /** The agenda through the API (order RANK, open only), checked against the database. */

@@ -118,7 +118,11 @@ export class WorkflowService {
       if (duplicateOf) set.duplicateOfId = duplicateOf.id;
 
       const after = await this.writer.write(before.id, request.expectedVersion, set);
-      if (closing && before.priorityRank !== null) await this.closeRankGap(before.priorityRank);
+      if (closing && before.priorityRank !== null) {
+        const shifts = new RankShifts();
+        await this.closeRankGap(before.priorityRank, shifts);
+        await this.recordShifts(actor, shifts, 'a blocker above left the agenda');
+      }
 
       const touchedNeeds = await this.needIdsOf([before.id, ...(duplicateOf ? [duplicateOf.id] : [])]);
       if (duplicateOf) await this.merge(actor, before, duplicateOf);
@@ -162,18 +166,28 @@ export class WorkflowService {
         throw BadUserInputError.field('input.rank', 'a closed blocker is not on the agenda');
       }
       let rank: number | null = null;
-      if (before.priorityRank !== null) await this.closeRankGap(before.priorityRank);
+      const shifts = new RankShifts();
+      if (before.priorityRank !== null) await this.closeRankGap(before.priorityRank, shifts);
       if (wanted !== null) {
         const [{ count }]: Array<{ count: string }> = await this.tx.manager.query(
           'SELECT count(*) FROM blocker WHERE priority_rank IS NOT NULL AND id <> $1',
           [before.id],
         );
         rank = Math.min(wanted, Number(count) + 1);
-        await this.tx.manager.query(
-          'UPDATE blocker SET priority_rank = priority_rank + 1 WHERE priority_rank >= $1 AND id <> $2',
-          [rank, before.id],
+        shifts.add(
+          await this.tx.manager.query(
+            `UPDATE blocker SET priority_rank = priority_rank + 1 WHERE priority_rank >= $1 AND id <> $2
+             RETURNING id, priority_rank`,
+            [rank, before.id],
+          ),
+          +1,
         );
       }
+      await this.recordShifts(
+        actor,
+        shifts,
+        rank === null ? 'a blocker above left the agenda' : `another blocker was placed at rank ${rank}`,
+      );
       const set: Partial<Record<keyof BlockerEntity, unknown>> = {
         priorityLevel: decision.level,
         priorityRank: rank,
@@ -325,12 +339,33 @@ export class WorkflowService {
     await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [AGENDA_LOCK]);
   }
 
-  /** A closed blocker leaves the agenda; the ranks behind it close up. */
-  private async closeRankGap(rank: number): Promise<void> {
-    await this.tx.manager.query(
-      'UPDATE blocker SET priority_rank = priority_rank - 1 WHERE priority_rank > $1',
-      [rank],
+  /** A blocker leaves its place on the agenda; the ranks behind it close up. */
+  private async closeRankGap(rank: number, shifts: RankShifts): Promise<void> {
+    shifts.add(
+      await this.tx.manager.query(
+        'UPDATE blocker SET priority_rank = priority_rank - 1 WHERE priority_rank > $1 RETURNING id, priority_rank',
+        [rank],
+      ),
+      -1,
     );
+  }
+
+  /**
+   * Every blocker whose rank moved because of another one's decision or closing gets its own audit
+   * event (and a change announcement), naming the cause without naming the other blocker, which the
+   * reader of this history may not be allowed to see. Its version stays: no field a client edits moved.
+   */
+  private async recordShifts(actor: Actor, shifts: RankShifts, reason: string): Promise<void> {
+    for (const [id, { from, to }] of shifts.net()) {
+      await this.writer.record(actor, {
+        action: 'steering.rank_shifted',
+        entityType: 'Blocker',
+        entityId: id,
+        blockerId: id,
+        changes: [{ field: 'priorityRank', from, to }],
+        reason,
+      });
+    }
   }
 
   private async needIdsOf(blockerIds: string[]): Promise<string[]> {
@@ -339,5 +374,23 @@ export class WorkflowService {
       [blockerIds],
     );
     return rows.map((r) => r.need_id);
+  }
+}
+
+/** The ranks moved in one transaction: per blocker, where it was first and where it ends up. */
+class RankShifts {
+  private readonly moves = new Map<string, { from: number; to: number }>();
+
+  /** Rows of `UPDATE ... RETURNING id, priority_rank` (pg answers [rows, count]), moved by `delta`. */
+  add(result: [Array<{ id: string; priority_rank: number }>, number], delta: number): void {
+    for (const row of result[0]) {
+      const seen = this.moves.get(row.id);
+      this.moves.set(row.id, { from: seen?.from ?? row.priority_rank - delta, to: row.priority_rank });
+    }
+  }
+
+  /** The blockers whose rank differs at the end, in rank order. */
+  net(): Array<[string, { from: number; to: number }]> {
+    return [...this.moves].filter(([, m]) => m.from !== m.to).sort(([, a], [, b]) => a.to - b.to);
   }
 }
