@@ -10,7 +10,15 @@
  */
 import fc from 'fast-check';
 import { GraphQLResponse, TestServer } from './support/server';
-import { BlockerRef, expectCode, expectOk, globalId, isOpenStatus, World } from './support/graph-fixtures';
+import {
+  BlockerRef,
+  expectCode,
+  expectOk,
+  globalId,
+  isOpenStatus,
+  localId,
+  World,
+} from './support/graph-fixtures';
 
 // ------------------------------------------------------------------ the reference computation
 
@@ -799,5 +807,69 @@ describe('priority weights from configuration', () => {
     expect(differences(blockers, DEFAULT_WEIGHTS)).toEqual([]);
     expect(differences(await loadFromDb(server), DEFAULT_WEIGHTS)).toEqual([]);
     expect(blockers.find((b) => b.key === 'KNP-1')!.priority.score).toBeCloseTo(27.0, 1);
+  });
+});
+
+describe('urgency as the calendar moves (SCORE_REFRESH_INTERVAL_MS)', () => {
+  let server: TestServer;
+  afterAll(async () => server?.stop());
+
+  it('brings a score whose urgency the calendar changed up to date, with an audit event', async () => {
+    server = await TestServer.start({ demo: true, env: { SCORE_REFRESH_INTERVAL_MS: '300' } });
+    const w = await World.load(server);
+    const need = await w.declareNeed('SVB', 'UWV', 5_000);
+    const inThirtyDays = new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10);
+    const b = await w.report({ needIds: [need], severity: 'HIGH', effort: 'M', targetDate: inThirtyDays });
+    const current = async () =>
+      differences(await w.allBlockers<BlockerData>(BLOCKER_DATA, 100), DEFAULT_WEIGHTS);
+    expect(await current()).toEqual([]);
+    const fresh = (await w.get(b.id, 'version priority { score }')) as {
+      version: number;
+      priority: { score: number };
+    };
+
+    // As stored 70 days ago, when the target date was 100 days away: urgency 0.5, a lower score.
+    await server.db.query(
+      `UPDATE blocker SET
+         priority_factors = (SELECT jsonb_agg(CASE WHEN f->>'name' = 'urgency'
+                                   THEN jsonb_set(jsonb_set(f, '{value}', '0.5'), '{contribution}', '0.025') ELSE f END)
+                               FROM jsonb_array_elements(priority_factors) f),
+         priority_score = priority_score - 1.67
+       WHERE id = $1`,
+      [localId(b.id)],
+    );
+    let stale = true;
+    for (let i = 0; i < 50 && stale; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const view = (await w.get(b.id, 'priority { score factors { name value } }')) as {
+        priority: { score: number; factors: Array<{ name: string; value: number }> };
+      };
+      stale = view.priority.factors.find((f) => f.name === 'urgency')!.value !== 1;
+    }
+    expect(stale).toBe(false);
+    expect(await current()).toEqual([]);
+    const after = (await w.get(
+      b.id,
+      'version priority { score } history(first: 5) { nodes { action actor { subject } reason changes { field from to } } }',
+    )) as {
+      version: number;
+      priority: { score: number };
+      history: { nodes: Array<{ action: string; actor: unknown; reason: string; changes: unknown[] }> };
+    };
+    expect(after.priority.score).toBeCloseTo(fresh.priority.score, 2);
+    // Derived, not edited: the version stays; the history says what the calendar did.
+    expect(after.version).toBe(fresh.version);
+    expect(after.history.nodes[0]).toEqual({
+      action: 'priority.urgency_changed',
+      actor: null,
+      reason: `the target date ${inThirtyDays} is at most 90 days away`,
+      changes: [{ field: 'urgency', from: 0.5, to: 1 }],
+    });
+    // Later refreshes find nothing stale and write nothing.
+    await new Promise((r) => setTimeout(r, 1000));
+    const { rows } = await server.db.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE action = 'priority.urgency_changed'`,
+    );
+    expect(rows[0].n).toBe(1);
   });
 });

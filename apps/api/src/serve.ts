@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@app/config';
+import { UrgencyRefreshService } from '@app/blockers';
 import { AppModule } from './app.module';
 import { NestPinoLogger, rootLogger } from './observability/logger';
 
@@ -18,5 +19,7 @@ export async function serve(config: AppConfig): Promise<void> {
   // On SIGTERM/SIGINT: stop taking requests, close the database (and the embedded PostgreSQL), exit 0.
   app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.port);
+  // Scores whose urgency the calendar changed are recomputed now and then on SCORE_REFRESH_INTERVAL_MS.
+  app.get(UrgencyRefreshService).start();
   new Logger('Knooppunt').log(`GraphQL API ready at http://localhost:${config.port}/graphql`);
 }

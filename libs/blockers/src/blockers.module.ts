@@ -13,6 +13,7 @@ import { BlockersService } from './blockers.service';
 import { PriorityService } from './priority.service';
 import { RedisEventTransport } from './redis-event-transport';
 import { RelationsService } from './relations.service';
+import { UrgencyRefreshService } from './urgency-refresh.service';
 import { WorkflowService } from './workflow.service';
 
 const SERVICES = [
@@ -23,6 +24,7 @@ const SERVICES = [
   PriorityService,
   RelationsService,
   WorkflowService,
+  UrgencyRefreshService,
 ];
 
 /** Blocker events go through Redis when REDIS_URL is set (every instance hears them), else stay in process. */

@@ -9,3 +9,4 @@ export * from './entities/blocker.entity';
 export * from './entities/links.entity';
 export * from './relations.service';
 export * from './workflow.service';
+export * from './urgency-refresh.service';

@@ -31,10 +31,10 @@ const toBool = ({ value }: { value: unknown }): unknown => {
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
-/** redis:// or rediss://, optional credentials, a host name or address ([::1] too), port and database. */
 /** A claim name, or a dotted path into nested objects (realm_access.roles); URL-like names work too. */
 const CLAIM_PATH = /^[^\s]{1,200}$/;
 
+/** redis:// or rediss://, optional credentials, a host name or address ([::1] too), port and database. */
 const REDIS_URL = /^rediss?:\/\/(?:[^\s@/]*@)?(?:\[[\da-fA-F:.]+\]|[^\s@/:[\]]+)(?::\d{1,5})?(?:\/\d{0,2})?$/;
 
 export interface PriorityWeights {
@@ -212,6 +212,16 @@ export class EnvironmentVariables {
     message: 'PRIORITY_WEIGHTS must look like severity=0.2,people=0.25',
   })
   PRIORITY_WEIGHTS?: string;
+
+  /**
+   * How often (milliseconds) the urgency factor is brought up to date with the calendar: a target date
+   * comes within 365 or 90 days without anything else changing. 0 turns the refresh off.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'SCORE_REFRESH_INTERVAL_MS must be a whole number of milliseconds' })
+  @Min(0)
+  @Max(86_400_000)
+  SCORE_REFRESH_INTERVAL_MS = 3_600_000;
 
   /** Report SQL statements per request in the response's extensions (default: on outside production). */
   @IsOptional()

@@ -50,6 +50,8 @@ export class AppConfig {
   readonly demoData: boolean;
   readonly logLevel: LogLevel;
   readonly priorityWeights: PriorityWeights;
+  /** Milliseconds between urgency refreshes; 0: off. */
+  readonly scoreRefreshIntervalMs: number;
   readonly exposeQueryStats: boolean;
   readonly queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number };
   readonly httpBodyLimit: string;
@@ -99,6 +101,7 @@ export class AppConfig {
     this.demoData = env.DEMO_DATA;
     this.logLevel = env.LOG_LEVEL;
     this.priorityWeights = parseWeights(env.PRIORITY_WEIGHTS);
+    this.scoreRefreshIntervalMs = env.SCORE_REFRESH_INTERVAL_MS;
     this.exposeQueryStats = env.EXPOSE_QUERY_STATS ?? env.NODE_ENV !== 'production';
     this.queryLimits = {
       maxDepth: env.QUERY_MAX_DEPTH,
