@@ -130,32 +130,100 @@ const STATUSES: Array<[BlockerStatus, number]> = [
   [BlockerStatus.WITHDRAWN, 0.04],
 ];
 const EFFORTS = [Effort.XS, Effort.S, Effort.M, Effort.L, Effort.XL, null];
-const WORDS = [
+/**
+ * Subjects of blockers, most frequent first, drawn with Zipf weights (1/rank): a registry's texts name
+ * a few subjects often and most rarely, so a search for one subject ("belastingschuld", rank 12) finds
+ * a few percent of the blockers, not most of them.
+ */
+const TOPICS = [
   'inkomen',
-  'vermogen',
-  'belastingschuld',
+  'adres',
   'toeslag',
   'uitkering',
-  'adres',
   'huishouden',
-  'beslag',
-  'schuldhulp',
   'zorg',
   'indicatie',
-  'polis',
+  'vermogen',
   'loon',
-  'kenteken',
   'inschrijving',
+  'beslag',
+  'belastingschuld',
+  'schuldhulp',
+  'polis',
+  'kenteken',
   'studiefinanciering',
-  'grondslag',
-  'doelbinding',
+  'kinderopvang',
+  'huurtoeslag',
+  'bijstand',
+  'verblijfsstatus',
+  'nationaliteit',
+  'huwelijk',
+  'overlijden',
+  'pensioen',
+  'arbeidsongeschiktheid',
+  'werkloosheid',
+  'bedrijfsregistratie',
+  'vestiging',
+  'vergunning',
+  'energietoeslag',
+  'parkeervergunning',
+  'gehandicaptenparkeerkaart',
+  'leerplicht',
+  'schoolinschrijving',
+  'jeugdhulp',
+  'wmo',
+  'beschermingsbewind',
+  'curatele',
+  'detentie',
+  'reisdocument',
+  'rijbewijs',
+  'woz',
+  'erfpacht',
+  'subsidie',
+  'zorgverzekering',
+  'premieschuld',
+  'verhuizing',
+  'naturalisatie',
+  'asiel',
+  'inburgering',
+];
+const pickTopic = weightedPicker(TOPICS, (i) => 1 / (i + 1));
+/** Words of any blocker text, about the exchange rather than its subject. */
+const FILLER = [
+  'gegevens',
   'koppeling',
+  'aansluiting',
   'definitie',
   'terugmelding',
-  'aansluiting',
+  'grondslag',
+  'doelbinding',
   'financiering',
+  'levering',
+  'bericht',
+  'bron',
+  'afnemer',
+  'verstrekking',
+  'register',
+  'formaat',
+  'controle',
+  'wijziging',
+  'termijn',
+  'proces',
+  'systeem',
+  'actualiteit',
+  'kwaliteit',
+  'autorisatie',
+  'protocol',
+  'standaard',
+  'interpretatie',
+  'peildatum',
+  'vertraging',
 ];
-const words = (n: number): string => Array.from({ length: n }, () => pick(WORDS)).join(' ');
+const filler = (n: number): string => Array.from({ length: n }, () => pick(FILLER)).join(' ');
+const topics = (n: number): string => Array.from({ length: n }, () => pickTopic()).join(' ');
+/** n words of which `subjects` name subjects, the subjects first. */
+const words = (n: number, subjects = 1): string =>
+  `${topics(Math.min(n, subjects))} ${filler(Math.max(0, n - subjects))}`.trim();
 const weighted = <T>(table: Array<[T, number]>): T => {
   let r = rand();
   for (const [value, p] of table) if ((r -= p) < 0) return value;
@@ -463,8 +531,8 @@ async function main(): Promise<void> {
         [
           col(rows, (r) => r.id),
           col(rows, (r) => r.number),
-          col(rows, (r) => `Synthetic blocker ${r.number}: ${words(5)}`),
-          col(rows, () => `Synthetic description: ${words(30)}`),
+          col(rows, (r) => `Synthetic blocker ${r.number}: ${words(5, 2)}`),
+          col(rows, () => `Synthetic description: ${words(30, 2)}`),
           col(rows, (r) => r.type),
           col(rows, (r) => layerOf(r.type)),
           col(rows, (r) => r.severity),

@@ -3,7 +3,7 @@
  * 100 (default 50), cursors that cannot be forged or replayed against another list, consistent
  * edges/nodes/pageInfo/totalCount, and walks that neither repeat nor skip while rows are added.
  */
-import { fieldsOf, globalId, UNKNOWN_UUID } from './support/checks';
+import { fieldsOf, globalId, localId, UNKNOWN_UUID } from './support/checks';
 import { oinOf, providerIds, reference } from './support/demo';
 import { codeOf, TestServer, token } from './support/server';
 
@@ -355,6 +355,75 @@ describe('pagination', () => {
       expect(initial.filter((id) => !seen.includes(id))).toEqual([]);
       // Needs are listed oldest first: each one declared during the walk comes after the position.
       expect(declared.filter((id) => !seen.includes(id))).toEqual([]);
+    });
+
+    it("walks a blocker's affected needs oldest need first, for needs linked at any time", async () => {
+      const blocker = (
+        await server.ok<{ blocker: { id: string } }>('{ blocker(key: "KNP-1") { id } }', {}, admin)
+      ).blocker;
+      const allNeeds = (
+        await server.ok<{ dataNeeds: Page }>(`{ dataNeeds(first: 100) { ${CONNECTION} } }`, {}, admin)
+      ).dataNeeds.nodes.map((n) => n.id);
+      for (const needId of allNeeds.slice(0, 9)) {
+        await server.gql(
+          'mutation($input: BlockerNeedInput!) { linkAffectedNeed(input: $input) { id } }',
+          { input: { blockerId: blocker.id, needId } },
+          admin,
+        );
+      }
+      const needsPage = (after: string | null) =>
+        server
+          .ok<{ blocker: { affectedNeeds: Page } }>(
+            `query($key: String!, $after: String) {
+               blocker(key: $key) { affectedNeeds(first: 2, after: $after) { ${CONNECTION} } } }`,
+            { key: 'KNP-1', after },
+            admin,
+          )
+          .then((d) => d.blocker.affectedNeeds);
+      // The order the API promises, read from the needs themselves.
+      const expected = async () =>
+        (
+          await server.db.query<{ id: string }>(
+            `SELECT n.id FROM blocker_need bn JOIN data_need n ON n.id = bn.need_id
+             WHERE bn.blocker_id = $1 ORDER BY n.created_at, n.id`,
+            [localId(blocker.id)],
+          )
+        ).rows.map((r) => globalId('DataNeed', r.id));
+      const before = await expected();
+      expect(before.length).toBeGreaterThanOrEqual(5);
+      const first = await walk(needsPage, 2);
+      expect(first.seen).toEqual(before);
+      expect(new Set(first.totals)).toEqual(new Set([before.length]));
+
+      // A need whose recorded creation moves (a correction, an import) moves in the list too.
+      const last = before.at(-1)!;
+      await server.db.query(`UPDATE data_need SET created_at = '2001-01-01T00:00:00Z' WHERE id = $1`, [
+        localId(last),
+      ]);
+      const after = await expected();
+      expect(after[0]).toBe(last);
+      expect((await walk(needsPage, 2)).seen).toEqual(after);
+
+      for (const forged of [
+        'garbage',
+        encode({ k: 'yesterday', id: UNKNOWN_UUID, asOf: new Date().toISOString(), sig: 'need-created' }),
+        encode({
+          k: '2026-01-01 10:00:00+00',
+          id: 'not-a-uuid',
+          asOf: new Date().toISOString(),
+          sig: 'need-created',
+        }),
+      ]) {
+        const res = await server.gql(
+          'query($after: String) { blocker(key: "KNP-1") { affectedNeeds(first: 2, after: $after) { totalCount } } }',
+          { after: forged },
+          admin,
+        );
+        expect({ code: codeOf(res), fields: fieldsOf(res) }).toEqual({
+          code: 'BAD_USER_INPUT',
+          fields: ['after'],
+        });
+      }
     });
 
     it('answers an empty connection for a list with no rows', async () => {

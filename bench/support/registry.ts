@@ -17,10 +17,19 @@ export interface RegistrySize {
   seed: number;
 }
 
+/**
+ * The version of what scripts/seed-synthetic.ts generates; raise it when the generator changes what it
+ * writes, so that --reuse seeds again rather than measure a registry of the old shape.
+ * 2: subjects of blocker texts drawn with Zipf weights from 50 (was: 23 words, uniformly).
+ */
+export const GENERATOR_VERSION = 2;
+
 /** How the registry was seeded; kept as the database's comment so that --reuse can report it. */
 export interface SeedInfo extends RegistrySize {
   seconds: number;
   at: string;
+  /** GENERATOR_VERSION at seeding; absent for version 1. */
+  generator?: number;
 }
 
 export interface RegistryCounts {
@@ -170,10 +179,12 @@ export async function prepareRegistry(
   log: (line: string) => void,
 ): Promise<PreparedRegistry> {
   const existing = await registryCounts(url);
-  if (reuse && holds(existing, size)) {
+  const previous = existing === null ? null : await readSeedInfo(url);
+  if (reuse && holds(existing, size) && (previous?.generator ?? 1) === GENERATOR_VERSION) {
     log(`reusing the registry in ${databaseName(url)} (${existing.blockers} blockers)`);
-    return { seededNow: false, seed: await readSeedInfo(url), counts: existing };
+    return { seededNow: false, seed: previous, counts: existing };
   }
+  if (reuse && holds(existing, size)) log('the registry there was made by an older generator');
   log(`seeding ${databaseName(url)}: ${JSON.stringify(size)}`);
   await recreateDatabase(url);
   const started = process.hrtime.bigint();
@@ -181,7 +192,12 @@ export async function prepareRegistry(
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   // As autovacuum would soon: the visibility map lets index-only scans skip the freshly written heap.
   await withClient(url, (c) => c.query('VACUUM (ANALYZE)'));
-  const seed: SeedInfo = { ...size, seconds: Math.round(seconds * 10) / 10, at: new Date().toISOString() };
+  const seed: SeedInfo = {
+    ...size,
+    seconds: Math.round(seconds * 10) / 10,
+    at: new Date().toISOString(),
+    generator: GENERATOR_VERSION,
+  };
   await writeSeedInfo(url, seed);
   const counts = await registryCounts(url);
   if (!holds(counts, size)) throw new Error('the generator finished but the registry is not there');

@@ -16,6 +16,8 @@ export async function serve(config: AppConfig): Promise<void> {
   app.useBodyParser('json', { limit: config.httpBodyLimit });
   // Which proxies may name the client in X-Forwarded-For (the per-address rate limit counts clients).
   app.set('trust proxy', config.trustProxy);
+  // Answers are POSTed GraphQL results, never revalidated: no ETag (a hash of every response body).
+  app.set('etag', false);
   // On SIGTERM/SIGINT: stop taking requests, close the database (and the embedded PostgreSQL), exit 0.
   app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.port);

@@ -13,13 +13,13 @@ import * as jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { Actor, ForbiddenError, Role, ServiceUnavailableError, UnauthenticatedError } from '@app/core';
+import { ExpiringCache } from './expiring-cache';
 import { ClaimOptions, readClaims, TokenClaims } from './token-claims';
 
-interface CachedActor {
-  actor: Actor;
-  until: number;
-}
-
+/**
+ * How long an actor is reused without looking at the database (user record, provider by OIN), and a
+ * token once verified is taken as verified again (never beyond its expiry).
+ */
 const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
 /** How long one JWKS fetch may take. */
@@ -85,7 +85,10 @@ function refusal(error: unknown): Error {
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
-  private readonly cache = new Map<string, CachedActor>();
+  /** Actors by their claims: the user is recorded once per CACHE_MS, not on every request. */
+  private readonly actors = new ExpiringCache<Actor>(CACHE_MAX);
+  /** Actors by the exact token that was verified: a client sends the same token many times. */
+  private readonly tokens = new ExpiringCache<Actor>(CACHE_MAX);
   private readonly verifiers = new Map<string, Verifier>();
 
   constructor(
@@ -116,20 +119,37 @@ export class AuthService {
     }
   }
 
+  /**
+   * The actor of an `Authorization: Bearer` header. A token verified in the last CACHE_MS is not
+   * verified again (signature and claims are the same bytes; only time changes them, and the entry ends
+   * at the token's expiry plus the clock skew allowed, as verification would). A key withdrawn by the
+   * identity provider therefore stops tokens already seen within CACHE_MS, new ones at once.
+   */
   async authenticate(authorization: string | undefined): Promise<Actor> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw new UnauthenticatedError();
-    const claims = await this.verify(match[1]);
+    const token = match[1];
+    const seen = this.tokens.get(token, Date.now());
+    if (seen) return seen;
+    const { claims, expiresAt } = await this.verified(token);
     const key = `${claims.sub}\u0000${claims.name}\u0000${claims.roles.join(',')}\u0000${claims.org ?? ''}`;
-    const cached = this.cache.get(key);
-    if (cached && cached.until > Date.now()) return cached.actor;
-    const actor = await this.recordUser(claims);
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(key, { actor, until: Date.now() + CACHE_MS });
+    let actor = this.actors.get(key, Date.now());
+    if (!actor) {
+      actor = await this.recordUser(claims);
+      this.actors.set(key, actor, Date.now() + CACHE_MS, Date.now());
+    }
+    const now = Date.now();
+    const validUntil = (expiresAt + this.config.auth.clockSkewSeconds) * 1000;
+    this.tokens.set(token, actor, Math.min(now + CACHE_MS, validUntil), now);
     return actor;
   }
 
   async verify(token: string): Promise<TokenClaims> {
+    return (await this.verified(token)).claims;
+  }
+
+  /** The token's claims and expiry (seconds since the epoch), once signature and claims are checked. */
+  private async verified(token: string): Promise<{ claims: TokenClaims; expiresAt: number }> {
     let alg: unknown;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -146,7 +166,8 @@ export class AuthService {
     }
     const claims = readClaims(payload, verifier.claims);
     if (typeof claims === 'string') throw new UnauthenticatedError(claims);
-    return claims;
+    // readClaims refuses a token without a numeric exp.
+    return { claims, expiresAt: payload.exp as number };
   }
 
   /**

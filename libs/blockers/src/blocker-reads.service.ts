@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, decodeCursor, encodeCursor, Page, TransactionService } from '@app/core';
+import {
+  Actor,
+  decodeTypedCursor,
+  encodeCursor,
+  entityColumns,
+  Page,
+  toEntity,
+  TransactionService,
+} from '@app/core';
 import { DataNeedEntity } from '@app/needs';
 import { visibleRawSql } from './blocker-visibility';
 import { OPEN_STATUSES } from './domain/workflow';
@@ -24,38 +32,55 @@ export class BlockerReadsService {
     return this.tx.manager.query(sql, params);
   }
 
-  /** A page of affected needs for each blocker (oldest need first), all with the same page arguments. */
+  /**
+   * A page of affected needs for each blocker (oldest need first), all with the same page arguments:
+   * per blocker, the first `first + 1` entries of ix_blocker_need_oldest after the cursor, and the
+   * count of its links.
+   */
   async affectedNeedPages(
     blockerIds: readonly string[],
     first: number,
     after: string | null,
   ): Promise<Map<string, Page<DataNeedEntity>>> {
-    const cursor = decodeCursor(after, NEED_ORDER);
+    const cursor = decodeTypedCursor(after, NEED_ORDER, 'timestamptz');
+    const params: unknown[] = [blockerIds, first + 1];
+    if (cursor) params.push(cursor.k, cursor.id);
     const rows = await this.query<
-      Record<string, unknown> & { blocker_id: string; total: string; rn: string; sort_key: string }
+      Record<string, unknown> & { blocker_id: string; total: number; sort_key: string | null }
     >(
-      `SELECT * FROM (
-         SELECT t.*, row_number() OVER (PARTITION BY t.blocker_id ORDER BY t.created_at, t.id) AS rn
-         FROM (
-           SELECT bn.blocker_id, n.*, n.created_at::text AS sort_key,
-                  count(*) OVER (PARTITION BY bn.blocker_id) AS total
-           FROM blocker_need bn JOIN data_need n ON n.id = bn.need_id
-           WHERE bn.blocker_id = ANY($1::uuid[])
-         ) t
-         WHERE $2::timestamptz IS NULL OR (t.created_at, t.id) > ($2::timestamptz, $3::uuid)
-       ) p WHERE p.rn <= $4`,
-      [blockerIds, cursor?.k ?? null, cursor?.id ?? null, first + 1],
+      `SELECT b.id AS blocker_id, t.total, p.need_created_at::text AS sort_key, ${entityColumns(this.tx.manager, DataNeedEntity, 'n')}
+       FROM unnest($1::uuid[]) AS b(id)
+       CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM blocker_need c WHERE c.blocker_id = b.id) t
+       LEFT JOIN LATERAL (
+         SELECT bn.need_id, bn.need_created_at FROM blocker_need bn
+         WHERE bn.blocker_id = b.id${cursor ? ' AND (bn.need_created_at, bn.need_id) > ($3::timestamptz, $4::uuid)' : ''}
+         ORDER BY bn.need_created_at, bn.need_id
+         LIMIT $2
+       ) p ON TRUE
+       LEFT JOIN data_need n ON n.id = p.need_id
+       ORDER BY b.id, p.need_created_at, p.need_id`,
+      params,
     );
     const asOf = cursor?.asOf ?? new Date().toISOString();
+    const byBlocker = new Map<string, typeof rows>();
+    for (const row of rows) {
+      const mine = byBlocker.get(row.blocker_id);
+      if (mine) mine.push(row);
+      else byBlocker.set(row.blocker_id, [row]);
+    }
     const pages = new Map<string, Page<DataNeedEntity>>();
     for (const id of blockerIds) {
-      const mine = rows.filter((r) => r.blocker_id === id);
+      const mine = byBlocker.get(id) ?? [];
       const total = mine.length > 0 ? Number(mine[0].total) : 0;
-      const shown = mine.slice(0, first);
+      const needs = mine.filter((r) => r.id !== null);
+      const shown = needs.slice(0, first);
       pages.set(id, {
-        nodes: shown.map(toNeed),
+        // Beside blocker_id, total and sort_key, a row holds the need's columns.
+        nodes: shown.map(({ blocker_id: _b, total: _t, sort_key: _k, ...need }) =>
+          toEntity(DataNeedEntity, need),
+        ),
         cursors: shown.map((r) => encodeCursor({ k: r.sort_key, id: String(r.id), asOf, sig: NEED_ORDER })),
-        hasNextPage: mine.length > first,
+        hasNextPage: needs.length > first,
         hasPreviousPage: cursor !== null,
         totalCount: async () => total,
       });
@@ -150,22 +175,4 @@ export class BlockerReadsService {
     );
     return new Map(rows.map((r) => [r.provider_id, Number(r.count)]));
   }
-}
-
-function toNeed(row: Record<string, unknown>): DataNeedEntity {
-  return {
-    id: row.id as string,
-    requesterId: row.requester_id as string,
-    supplierId: row.supplier_id as string,
-    datasetId: (row.dataset_id as string | null) ?? null,
-    dataElements: row.data_elements as string[],
-    purpose: row.purpose as string,
-    service: (row.service as string | null) ?? null,
-    legalBasis: (row.legal_basis as string | null) ?? null,
-    annualCases: (row.annual_cases as number | null) ?? null,
-    state: row.state as DataNeedEntity['state'],
-    createdById: (row.created_by_id as string | null) ?? null,
-    createdAt: row.created_at as Date,
-    updatedAt: row.updated_at as Date,
-  };
 }

@@ -7,5 +7,6 @@ export * from './transaction.service';
 export * from './core.module';
 export * from './permissions';
 export * from './validation';
+export * from './entity-rows';
 export * from './idempotency/idempotency-key.entity';
 export * from './idempotency/idempotency.store';

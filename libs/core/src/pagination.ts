@@ -110,6 +110,27 @@ export function decodeCursor(
   throw BadUserInputError.field(field, 'not a cursor of this list and order');
 }
 
+/**
+ * A cursor whose sort key (of SQL type `keyType`; null for an order by id alone) and id (of `idType`)
+ * PostgreSQL will accept, or BAD_USER_INPUT: a forged cursor must never reach the database as an error.
+ */
+export function decodeTypedCursor(
+  after: string | null | undefined,
+  signature: string,
+  keyType: string | null,
+  idType: 'uuid' | 'bigint' = 'uuid',
+  field = 'after',
+): Cursor | null {
+  const cursor = decodeCursor(after, signature, field);
+  if (
+    cursor &&
+    (!isKeyOf(idType, cursor.id) || (keyType !== null && (cursor.k === null || !isKeyOf(keyType, cursor.k))))
+  ) {
+    throw BadUserInputError.field(field, 'not a cursor of this list and order');
+  }
+  return cursor;
+}
+
 export interface KeysetOrder {
   /** SQL expression of the sort key; may use :asOf for the walk's reference time. */
   expr: string | null;
@@ -136,14 +157,8 @@ export async function keysetPage<E extends ObjectLiteral, T>(
   now: Date = new Date(),
 ): Promise<Page<T>> {
   const limit = pageSize(args.first);
-  const cursor = decodeCursor(args.after, order.name);
   const idType = order.idType ?? 'uuid';
-  if (
-    cursor &&
-    (!isKeyOf(idType, cursor.id) || (order.expr && (cursor.k === null || !isKeyOf(order.type, cursor.k))))
-  ) {
-    throw BadUserInputError.field('after', 'not a cursor of this list and order');
-  }
+  const cursor = decodeTypedCursor(args.after, order.name, order.expr ? order.type : null, idType);
   const asOf = cursor?.asOf ?? now.toISOString();
   const alias = qb.alias;
   const idExpr = `${alias}.id`;

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { AuditService, diff } from '@app/audit';
 import {
   Actor,
@@ -11,6 +10,8 @@ import {
   PageArgs,
   Permissions,
   TransactionService,
+  entityColumns,
+  toEntity,
 } from '@app/core';
 import { ProviderEntity, ProviderKind } from './entities/provider.entity';
 
@@ -100,8 +101,15 @@ export class ProvidersService {
     return this.repo.findOne({ where: { id } });
   }
 
+  /** The providers with these ids (the batch behind every provider field of an answer). */
   async byIds(ids: readonly string[]): Promise<ProviderEntity[]> {
-    return ids.length === 0 ? [] : this.repo.find({ where: { id: In([...ids]) } });
+    if (ids.length === 0) return [];
+    const m = this.tx.manager;
+    const rows: Array<Record<string, unknown>> = await m.query(
+      `SELECT ${entityColumns(m, ProviderEntity, 'p')} FROM provider p WHERE p.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map((row) => toEntity(ProviderEntity, row));
   }
 
   async list(args: PageArgs, filter: ProviderFilterValues = {}): Promise<Page<ProviderEntity>> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Request } from 'express';
@@ -71,6 +72,9 @@ export function graphqlOptions(
     hideSchemaDetailsFromClientErrors: config.production,
     formatError: formatError(config.production),
     plugins: [
+      // No cache hints are given and no response is cached; Apollo's cache-control plugin, on by default,
+      // would wrap every field resolver to collect hints, the only plugin that looks at fields.
+      ApolloServerPluginCacheControlDisabled() as Plugin,
       graphqlMetricsPlugin(metrics),
       rateLimitPlugin(rateLimiter),
       queryLimitsPlugin(config.queryLimits),

@@ -17,6 +17,7 @@ import { BlockerEntity } from './blocker.entity';
 /** A blocker affects a data need. */
 @Entity({ name: 'blocker_need' })
 @Index('ix_blocker_need_need', ['needId', 'blockerId'])
+@Index('ix_blocker_need_oldest', ['blockerId', 'needCreatedAt', 'needId'])
 export class BlockerNeedEntity {
   @PrimaryColumn({ name: 'blocker_id', type: 'uuid', primaryKeyConstraintName: 'pk_blocker_need' })
   blockerId: string;
@@ -34,6 +35,14 @@ export class BlockerNeedEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /**
+   * The need's creation time, so that a blocker's needs are listed oldest first from the index
+   * ix_blocker_need_oldest. The database fills it (trigger blocker_need_need_created_at, migration
+   * AffectedNeedOrder) and keeps it equal to data_need.created_at; the application never writes it.
+   */
+  @Column({ name: 'need_created_at', type: 'timestamptz', insert: false, update: false })
+  needCreatedAt: Date;
 }
 
 /** A provider says the blocker affects it too. One per provider. */

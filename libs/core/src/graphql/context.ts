@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { GqlExecutionContext } from '@nestjs/graphql';
+import { Context, GqlExecutionContext } from '@nestjs/graphql';
 import DataLoader from 'dataloader';
 import { Actor } from '../actor';
 import { UnauthenticatedError } from '../errors';
@@ -46,9 +46,11 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
   return actor;
 });
 
-export const Loaders = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): LoaderRegistry => contextOf(ctx).loaders,
-);
+/**
+ * The request's DataLoaders, read straight from the GraphQL context (`GqlContext.loaders`): unlike a
+ * custom decorator, no execution context is built for it on every resolved field.
+ */
+export const Loaders = (): ParameterDecorator => Context('loaders');
 
 export const PUBLIC_FIELD = 'knooppunt:public';
 /** Marks a root field that answers without a token (the health check). */

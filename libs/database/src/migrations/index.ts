@@ -3,6 +3,7 @@ import { AddBlockerSearch1795948312216 } from './1795948312216-AddBlockerSearch'
 import { AuditChain1795949000000 } from './1795949000000-AuditChain';
 import { OpenBlockerIndex1795953684357 } from './1795953684357-OpenBlockerIndex';
 import { IdempotencyKeys1795954226757 } from './1795954226757-IdempotencyKeys';
+import { AffectedNeedOrder1795957000000 } from './1795957000000-AffectedNeedOrder';
 
 /** Every migration, in order. Committed migrations are never rewritten; add a new one instead. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AuditChain1795949000000,
   OpenBlockerIndex1795953684357,
   IdempotencyKeys1795954226757,
+  AffectedNeedOrder1795957000000,
 ];
