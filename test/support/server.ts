@@ -211,15 +211,27 @@ export class TestServer {
   }
 }
 
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 /** Run `main.js <command>` against a database: exit code and output. */
-export function runCommand(
-  command: string,
-  databaseUrl: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCommand(command: string, databaseUrl: string): Promise<CommandResult> {
+  return run([MAIN, command], { DATABASE_URL: databaseUrl });
+}
+
+/** Run one of the TypeScript scripts (scripts/, bench/) as npm does, with these arguments. */
+export function runScript(script: string, args: string[]): Promise<CommandResult> {
+  return run(['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script, ...args], {});
+}
+
+function run(args: string[], env: Record<string, string>): Promise<CommandResult> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [MAIN, command], {
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
