@@ -56,6 +56,16 @@ describe('configuration errors', () => {
     ['DEMO_DATA=maybe', { DEMO_DATA: 'maybe', DATABASE_URL: NOWHERE }, /DEMO_DATA must be true or false/],
     ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud', DATABASE_URL: NOWHERE }, /LOG_LEVEL must be one of .*debug/],
     ['NODE_ENV=staging', { NODE_ENV: 'staging', DATABASE_URL: NOWHERE }, /NODE_ENV must be one of/],
+    [
+      'SHUTDOWN_TIMEOUT_MS=soon',
+      { SHUTDOWN_TIMEOUT_MS: 'soon', DATABASE_URL: NOWHERE },
+      /SHUTDOWN_TIMEOUT_MS must be an integer/,
+    ],
+    [
+      'SHUTDOWN_TIMEOUT_MS=-1',
+      { SHUTDOWN_TIMEOUT_MS: '-1', DATABASE_URL: NOWHERE },
+      /SHUTDOWN_TIMEOUT_MS must not be less than 0/,
+    ],
     ['EMBEDDED_PG_PORT=80', { EMBEDDED_PG_PORT: '80' }, /EMBEDDED_PG_PORT must not be less than 1024/],
     [
       'an unknown PRIORITY_WEIGHTS factor',

@@ -3,21 +3,8 @@
  * INTERNAL_SERVER_ERROR without SQL, validation errors give no "Did you mean" hints, introspection is
  * refused and no query statistics are exposed; the expected errors keep their codes.
  */
-import { codeOf, GraphQLResponse, TestServer, token } from './support/server';
-
-/** Anything that would tell a client about the database or the code behind the API. */
-const LEAK =
-  /stacktrace|\bat .+\.(js|ts):\d+|SELECT|INSERT|UPDATE |DELETE |constraint|violates|relation "|QueryFailed|typeorm|node_modules/i;
-
-function expectNoLeak(res: GraphQLResponse): void {
-  const text = JSON.stringify(res);
-  expect(text).not.toMatch(LEAK);
-  for (const error of res.errors ?? []) {
-    expect(error.extensions ?? {}).not.toHaveProperty('stacktrace');
-    expect(error.extensions ?? {}).not.toHaveProperty('exception');
-    expect(error.extensions ?? {}).not.toHaveProperty('originalError');
-  }
-}
+import { expectNoLeak } from './support/checks';
+import { codeOf, TestServer, token } from './support/server';
 
 describe('production mode', () => {
   let server: TestServer;

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { TestServer, token } from './support/server';
+import { Subscriber } from './support/subscriptions';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -95,6 +96,31 @@ describe('rate limits', () => {
         expect(answer.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       }
       expectLimited(await post(server, VIEWER, null, ip), 'address');
+    });
+
+    it('counts every subscribe against the user, together with their HTTP requests', async () => {
+      const bearer = analyst('rl-subscriber');
+      const subscribers = Array.from({ length: 5 }, (_, i) =>
+        Subscriber.open(`subscriber ${i}`, server, bearer),
+      );
+      try {
+        // A limit of 3: two of the five are refused (which two depends on the order they arrive in).
+        const deadline = Date.now() + 10_000;
+        while (subscribers.filter((s) => s.errors).length < 2 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const refused = subscribers.filter((s) => s.errors);
+        expect(refused).toHaveLength(2);
+        for (const s of refused) {
+          expect(s.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED', per: 'user', limit: 3 });
+          expect(s.errors![0].message).toMatch(/Too many requests/);
+        }
+        expect(subscribers.filter((s) => s.failure)).toEqual([]);
+        // The three accepted subscribes used the user's minute: an HTTP request is refused too.
+        expectLimited(await post(server, VIEWER, bearer, '198.51.100.7'), 'user');
+      } finally {
+        await Promise.all(subscribers.map((s) => s.close()));
+      }
     });
 
     it('never limits the health checks', async () => {

@@ -17,6 +17,8 @@ export interface LoadSpec {
   seconds: number;
   /** Send exactly this many requests instead of loading for `seconds` (for requests slower than that). */
   amount?: number;
+  /** At most this many requests per second over all connections (autocannon's overallRate). */
+  rate?: number;
   /** Check every response body when true; else the first 20 and every 10th after. */
   checkEveryBody?: boolean;
   /** The process serving the requests, to measure its CPU time. */
@@ -128,6 +130,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadFigures> {
         url: spec.url,
         connections: spec.connections,
         ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.seconds }),
+        ...(spec.rate !== undefined ? { overallRate: spec.rate } : {}),
         timeout: 120,
         requests: [request],
       },

@@ -42,6 +42,21 @@ export async function auditOf(server: TestServer, entityGlobalId: string): Promi
   return rows;
 }
 
+/** Anything that would tell a client about the database or the code behind the API. */
+export const LEAK =
+  /stacktrace|\bat .+\.(js|ts):\d+|SELECT|INSERT|UPDATE |DELETE |constraint|violates|relation "|QueryFailed|typeorm|node_modules/i;
+
+/** The response carries no stack trace, SQL, or wrapped original error. */
+export function expectNoLeak(res: GraphQLResponse): void {
+  const text = JSON.stringify(res);
+  expect(text).not.toMatch(LEAK);
+  for (const error of res.errors ?? []) {
+    expect(error.extensions ?? {}).not.toHaveProperty('stacktrace');
+    expect(error.extensions ?? {}).not.toHaveProperty('exception');
+    expect(error.extensions ?? {}).not.toHaveProperty('originalError');
+  }
+}
+
 const TABLES = ['provider', 'dataset', 'data_need', 'blocker', 'blocker_need', 'audit_event'];
 
 /** Row count and a hash of every row of the tables these mutations touch. */

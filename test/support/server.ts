@@ -187,13 +187,59 @@ export class TestServer {
 
   async stop(): Promise<void> {
     await this.db.end();
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await this.terminate();
   }
+
+  /**
+   * Send `signal` and wait for the process to end (SIGKILL after 30 s): its exit code, the signal that
+   * ended it, and how long it took.
+   */
+  async terminate(
+    signal: NodeJS.Signals = 'SIGTERM',
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+    const began = Date.now();
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((r) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        r({ code: this.child.exitCode, signal: this.child.signalCode, ms: 0 });
+      else this.child.once('exit', (code, sig) => r({ code, signal: sig, ms: Date.now() - began }));
+    });
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
+    const result = await exited;
+    clearTimeout(timer);
+    return result;
+  }
+}
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `main.js <command>` against a database: exit code and output. */
+export function runCommand(command: string, databaseUrl: string): Promise<CommandResult> {
+  return run([MAIN, command], { DATABASE_URL: databaseUrl });
+}
+
+/** Run one of the TypeScript scripts (scripts/, bench/) as npm does, with these arguments. */
+export function runScript(script: string, args: string[]): Promise<CommandResult> {
+  return run(['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script, ...args], {});
+}
+
+function run(args: string[], env: Record<string, string>): Promise<CommandResult> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
 }
 
 /** The first error's code, for terse assertions. */

@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { Server } from 'node:http';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@app/config';
@@ -18,10 +19,61 @@ export async function serve(config: AppConfig): Promise<void> {
   app.set('trust proxy', config.trustProxy);
   // Answers are POSTed GraphQL results, never revalidated: no ETag (a hash of every response body).
   app.set('etag', false);
-  // On SIGTERM/SIGINT: stop taking requests, close the database (and the embedded PostgreSQL), exit 0.
-  app.enableShutdownHooks([], { useProcessExit: true });
+  stopGracefully(app, config.shutdownTimeoutMs);
   await app.listen(config.port);
   // Scores whose urgency the calendar changed are recomputed now and then on SCORE_REFRESH_INTERVAL_MS.
   app.get(UrgencyRefreshService).start();
   new Logger('Knooppunt').log(`GraphQL API ready at http://localhost:${config.port}/graphql`);
+}
+
+/**
+ * On SIGTERM or SIGINT: stop accepting connections at once, let the HTTP requests in flight finish,
+ * then close the rest (subscriptions, the database pool, the embedded PostgreSQL) and exit 0. When
+ * that takes longer than `timeoutMs`, the process exits 1 and says how many requests it cut off.
+ * (Nest's own shutdown hooks set no time limit, and close the listener only after destroying the
+ * modules.)
+ */
+function stopGracefully(app: INestApplication, timeoutMs: number): void {
+  const logger = new Logger('Shutdown');
+  const server = app.getHttpServer() as Server;
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  // WebSocket upgrades are no `request`: subscriptions are closed by app.close().
+  server.on('request', (_req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+  });
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(
+      `${signal}: no new connections; ${inFlight} request(s) in flight, waiting up to ${timeoutMs} ms`,
+    );
+    const deadline = setTimeout(() => {
+      logger.error(
+        `shutdown took longer than SHUTDOWN_TIMEOUT_MS (${timeoutMs} ms); ${inFlight} request(s) cut off`,
+      );
+      process.exit(1);
+    }, timeoutMs);
+    deadline.unref();
+    // Stops listening (new connections are refused) and closes idle keep-alive connections.
+    server.close();
+    if (inFlight > 0) await new Promise<void>((done) => (drained = done));
+    server.closeAllConnections();
+    try {
+      await app.close();
+    } catch (error) {
+      logger.error(`shutdown failed: ${(error as Error).message}`);
+      process.exit(1);
+    }
+    clearTimeout(deadline);
+    logger.log('stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (s) => void stop(s));
 }

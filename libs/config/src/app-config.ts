@@ -106,6 +106,16 @@ export class EnvironmentVariables {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  /**
+   * On SIGTERM or SIGINT: how long requests in flight may take to finish once the server stopped
+   * accepting connections; past it the process exits with code 1 (milliseconds).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+
   /** HS256 secret of locally signed tokens; production needs it unless tokens come from AUTH_JWKS_URL. */
   @ValidateIf(
     (env: EnvironmentVariables) =>

@@ -41,6 +41,8 @@ export class AppConfig {
   readonly embeddedPgDir: string;
   readonly embeddedPgPort: number;
   readonly dbPoolSize: number;
+  /** How long a shutdown waits for requests in flight before it gives up. */
+  readonly shutdownTimeoutMs: number;
   /** HS256 secret of local tokens (npm run token, tests); null when local tokens are refused. */
   readonly jwtSecret: string | null;
   readonly auth: AuthSettings;
@@ -74,6 +76,7 @@ export class AppConfig {
     this.embeddedPgDir = env.EMBEDDED_PG_DIR;
     this.embeddedPgPort = env.EMBEDDED_PG_PORT;
     this.dbPoolSize = env.DB_POOL_SIZE;
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     // With an identity provider the development secret never applies: local tokens need a real one.
     this.jwtSecret = env.AUTH_DISABLE_LOCAL_TOKENS
       ? null

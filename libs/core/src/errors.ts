@@ -1,3 +1,5 @@
+import { IntrinsicException } from '@nestjs/common';
+
 /**
  * Domain errors with stable codes. The GraphQL layer maps them to `extensions.code` in one place
  * (apps/api/src/graphql/format-error.ts); nothing else decides how an error looks to a client.
@@ -23,7 +25,12 @@ export interface FieldError {
   message: string;
 }
 
-export class DomainError extends Error {
+/**
+ * Intrinsic: Nest's exception handler does not log them as server errors with a stack trace; they are
+ * answers to the client (each request's log line has its outcome), and an unexpected error is logged
+ * where it is masked (format-error.ts).
+ */
+export class DomainError extends IntrinsicException {
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { ConflictError, DomainError, ServiceUnavailableError } from './errors';
 import { RequestScopes } from './request-context';
 
@@ -46,6 +52,13 @@ export function translateDbError(error: unknown): unknown {
     });
   }
   if (code && UNAVAILABLE.has(code)) return new ServiceUnavailableError();
+  // TypeORM releases a transaction's connection as soon as the driver reports it broken (PostgreSQL
+  // went away mid-transaction); the transaction's next statement then finds it released.
+  if (
+    error instanceof QueryRunnerAlreadyReleasedError ||
+    error instanceof QueryRunnerProviderAlreadyReleasedError
+  )
+    return new ServiceUnavailableError();
   const message = error instanceof Error ? error.message : '';
   if (
     !(error instanceof QueryFailedError) &&

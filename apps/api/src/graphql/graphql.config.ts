@@ -82,7 +82,7 @@ export function graphqlOptions(
       ...(config.exposeQueryStats ? [queryStatsPlugin] : []),
       ...(config.explorerEnabled ? [explorerPlugin()] : []),
     ],
-    subscriptions: { 'graphql-ws': graphqlWsOptions(config, auth, schemaHost) },
+    subscriptions: { 'graphql-ws': graphqlWsOptions(config, auth, schemaHost, rateLimiter) },
     context: async ({
       req,
       connectionParams,

@@ -16,6 +16,7 @@ import { AppConfig } from '@app/config';
 import { UnauthenticatedError } from '@app/core';
 import { formatError } from './format-error';
 import { checkLimits, measure } from './query-limits';
+import { RateLimiter } from './rate-limit';
 
 /** The bearer token a graphql-ws client sends in its connection parameters (`Authorization`). */
 export function authorizationOf(
@@ -37,13 +38,15 @@ function refusal(message: string, code: string, originalError?: Error): GraphQLE
  * message with the usual `extensions.code`, when the connection parameters hold no valid token
  * (UNAUTHENTICATED), when it does not parse or validate, when it is not a subscription (queries and
  * mutations go over HTTP, where the request limits and plugins apply: BAD_REQUEST), and when it
- * exceeds the query limits (QUERY_TOO_COMPLEX). Every error a client sees goes through formatError,
- * as over HTTP.
+ * exceeds the query limits (QUERY_TOO_COMPLEX). Every subscribe counts against the user's rate limit,
+ * as an operation over HTTP does (RATE_LIMITED over it); not against the address, which behind a
+ * proxy is the proxy's. Every error a client sees goes through formatError, as over HTTP.
  */
 export function graphqlWsOptions(
   config: AppConfig,
   auth: AuthService,
   schemaHost: GraphQLSchemaHost,
+  limiter: RateLimiter,
 ): GraphQLWsOptions {
   const format = formatError(config.production);
   const toClient = (error: GraphQLError): GraphQLFormattedError => {
@@ -59,11 +62,16 @@ export function graphqlWsOptions(
   return {
     path: '/graphql',
     onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | GraphQLError[]> => {
+      let userId: string;
       try {
-        await auth.authenticate(authorizationOf(ctx.connectionParams));
+        userId = (await auth.authenticate(authorizationOf(ctx.connectionParams))).userId;
       } catch (error) {
         const cause = error instanceof Error ? error : new UnauthenticatedError();
         return [refusal(cause.message, 'UNAUTHENTICATED', cause)];
+      }
+      if (limiter.enabled) {
+        const limited = await limiter.check({ userId });
+        if (limited) return [limited];
       }
       const schema = schemaHost.schema;
       let document: DocumentNode;
