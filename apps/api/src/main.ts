@@ -35,9 +35,9 @@ async function main(): Promise<void> {
     try {
       // Tracing first (only when configured): it must patch http, graphql and pg before they load.
       const { startTracing } = await import('./tracing.js');
-      startTracing(config);
+      const tracing = startTracing(config);
       const { serve } = await import('./serve.js');
-      return await serve(config);
+      return await serve(config, tracing);
     } catch (error) {
       fail(`The server did not start: ${reason(error)}`);
     }

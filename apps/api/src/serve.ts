@@ -6,10 +6,17 @@ import { AppConfig } from '@app/config';
 import { UrgencyRefreshService } from '@app/blockers';
 import { AppModule } from './app.module';
 import { NestPinoLogger, rootLogger } from './observability/logger';
+import type { Tracing } from './tracing';
 
 /** Start the HTTP server (GraphQL at /graphql, health at /health/*) with the validated configuration. */
-export async function serve(config: AppConfig): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+export async function serve(config: AppConfig, tracing: Tracing | null = null): Promise<void> {
+  const root = AppModule.forRoot();
+  if (tracing) {
+    // The spans still buffered are exported when the application shuts down.
+    const flush = { onApplicationShutdown: () => tracing.shutdown() };
+    root.providers = [...(root.providers ?? []), { provide: 'TRACING_SHUTDOWN', useValue: flush }];
+  }
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     bodyParser: false,
     // Every log line through pino: JSON lines, or readable ones with LOG_FORMAT=pretty (LOG_LEVEL filters).
     logger: new NestPinoLogger(rootLogger(config)),
