@@ -496,6 +496,40 @@ describe('priority score', () => {
     }
   });
 
+  it('keeps scores current when reports on needs sharing blockers run at the same time', async () => {
+    // Reports run side by side (ADR 12). X alone blocks n1..n6, so each report on one of them changes
+    // X's "unblocks" (and Y's: Y waits on X). One report per need, all at once: X's last writer must
+    // have seen every other report, or X would still count a need as freed. In some rounds an
+    // endorsement of X and a need's new annual cases (changes that exclude reports) come in between.
+    const PAIRS: Array<[string, string]> = [
+      ['SVB', 'UWV'],
+      ['AMSTERDAM', 'BD'],
+      ['CJIB', 'RDW'],
+      ['CAK', 'CJIB'],
+      ['UTRECHT', 'DUO'],
+      ['UWV', 'KADASTER'],
+    ];
+    for (let round = 0; round < 10; round++) {
+      const needs: string[] = [];
+      for (const [requester, supplier] of PAIRS) needs.push(await w.declareNeed(requester, supplier, 1_000));
+      const x = await w.report({ needIds: needs });
+      const y = await w.report({ needIds: [await w.declareNeed('DUO', 'BD', 5_000)] });
+      expectOk(await addDep(y.id, x.id));
+      const unblocks = async (id: string): Promise<number> =>
+        (await w.get(id, 'priority { factors { name value } }')).priority.factors.find(
+          (f: StoredFactor) => f.name === 'unblocks',
+        ).value;
+      expect(await unblocks(x.id)).toBeCloseTo(0.6, 6);
+      const reports = needs.map((n) => w.report({ needIds: [n] }));
+      const others = round % 2 === 0 ? [] : [endorse(x.id, 'KADASTER'), setCases(needs[0], 10_000 + round)];
+      const results = await Promise.all([...reports, ...others]);
+      for (const r of results.slice(reports.length) as GraphQLResponse[]) expectOk(r);
+      expect(await unblocks(x.id)).toBe(0);
+      expect(await unblocks(y.id)).toBeCloseTo(0.1, 6);
+      await expectAllCurrent({ api: round === 0, context: `after parallel reports, round ${round}` });
+    }
+  });
+
   it('keeps every stored score current under random sequences of mutations', async () => {
     const PROVIDERS = ['UWV', 'SVB', 'BD', 'DUO', 'CJIB', 'RDW', 'AMSTERDAM', 'UTRECHT', 'KADASTER', 'CAK'];
     const PAIRS: Array<[string, string]> = [

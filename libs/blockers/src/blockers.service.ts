@@ -32,7 +32,7 @@ import {
 import { visibleRawSql } from './blocker-visibility';
 import { BlockerWriter } from './blocker-writer';
 import { BlockerType, Effort, layerOf, Severity } from './domain/taxonomy';
-import { BlockerStatus, OPEN_STATUSES } from './domain/workflow';
+import { BlockerStatus, OPEN_STATUS_SQL } from './domain/workflow';
 import { BlockerEntity } from './entities/blocker.entity';
 import { BlockerNeedEntity, CommentEntity } from './entities/links.entity';
 import { PriorityService } from './priority.service';
@@ -180,9 +180,10 @@ export class BlockersService implements OnModuleInit {
   // ------------------------------------------------------------------ report and update
 
   async report(actor: Actor, fields: ReportFields): Promise<ReportResult> {
-    return this.tx.run(async () => {
-      await this.priority.lockScores();
-      const needIds = [...new Set(fields.affectedNeedIds)];
+    const needIds = [...new Set(fields.affectedNeedIds)];
+    const blocker = await this.tx.run(async () => {
+      // A report only adds: it runs beside other reports (ADR 12).
+      await this.priority.lockScoresForReport();
       const needs = await this.needs.lock(needIds);
       if (needs.length !== needIds.length) {
         throw BadUserInputError.field('input.affectedNeedIds', 'every affected need must exist');
@@ -200,44 +201,61 @@ export class BlockersService implements OnModuleInit {
         needs.find((n) => n.id === needIds[0])!,
       );
       if (fields.ownerId) await this.requireProvider(fields.ownerId, 'input.ownerId');
-      const repo = this.tx.manager.getRepository(BlockerEntity);
-      const inserted = await repo.insert({
-        title: fields.title,
-        description: fields.description,
-        type: fields.type,
-        layer: layerOf(fields.type),
-        perceived: fields.perceived ?? false,
-        legalReference: fields.legalReference ?? null,
-        severity: fields.severity,
-        status: BlockerStatus.REPORTED,
-        confidential: fields.confidential ?? false,
-        reportedById: actor.userId,
-        reportingProviderId,
-        ownerId: fields.ownerId ?? null,
-        ...impactColumns(fields.impact),
-        effort: fields.effort ?? null,
-        targetDate: fields.targetDate ?? null,
-      });
-      const id = (inserted.identifiers[0] as { id: string }).id;
-      await this.tx.manager
-        .getRepository(BlockerNeedEntity)
-        .insert(needIds.map((needId) => ({ blockerId: id, needId })));
+      const impact = impactColumns(fields.impact);
+      // The blocker and its links in one statement (the links' foreign key is checked at its end).
+      const [{ id }] = await this.tx.manager.query<Array<{ id: string }>>(
+        `WITH b AS (
+           INSERT INTO blocker (title, description, type, layer, perceived, legal_reference, severity, status,
+                                confidential, reported_by_id, reporting_provider_id, owner_id,
+                                people_affected_per_year, businesses_affected_per_year, manual_hours_per_year,
+                                cost_per_year_eur, effort, target_date)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+           RETURNING id
+         ), links AS (
+           INSERT INTO blocker_need (blocker_id, need_id) SELECT b.id, unnest($19::uuid[]) FROM b
+         )
+         SELECT id FROM b`,
+        [
+          fields.title,
+          fields.description,
+          fields.type,
+          layerOf(fields.type),
+          fields.perceived ?? false,
+          fields.legalReference ?? null,
+          fields.severity,
+          BlockerStatus.REPORTED,
+          fields.confidential ?? false,
+          actor.userId,
+          reportingProviderId,
+          fields.ownerId ?? null,
+          impact.peopleAffectedPerYear,
+          impact.businessesAffectedPerYear,
+          impact.manualHoursPerYear,
+          impact.costPerYearEur,
+          fields.effort ?? null,
+          fields.targetDate ?? null,
+          needIds,
+        ],
+      );
       await this.needs.refreshStates(needIds);
       await this.priority.recompute([id]);
-      const blocker = await repo.findOneByOrFail({ id });
+      const reported = await this.tx.manager.getRepository(BlockerEntity).findOneByOrFail({ id });
+      // Last before commit: the audit chain's lock is held from here to the commit.
       await this.writer.record(actor, {
         action: 'blocker.reported',
         entityType: 'Blocker',
         entityId: id,
         blockerId: id,
         changes: [
-          ...diff(null, blocker, AUDITED_FIELDS),
+          ...diff(null, reported, AUDITED_FIELDS),
           { field: 'affectedNeeds', from: null, to: needIds.map((n) => toGlobalId('DataNeed', n)) },
         ],
       });
-      const possibleDuplicates = await this.possibleDuplicates(actor, blocker, needIds);
-      return { blocker, possibleDuplicates };
+      return reported;
     });
+    // A read, after the commit: it holds no lock of the report.
+    const possibleDuplicates = await this.possibleDuplicates(actor, blocker, needIds);
+    return { blocker, possibleDuplicates };
   }
 
   async update(
@@ -400,7 +418,10 @@ export class BlockersService implements OnModuleInit {
 
   /**
    * Open blockers that look like the same problem: on the same need and in the same layer, or with a
-   * similar title (shared significant words, Jaccard >= 0.3). Best first; only what the actor may see.
+   * similar title (shared significant words, Jaccard >= 0.3). Best first, at most 10; only what the
+   * actor may see. Title candidates are at most 100 open blockers whose title shares a word with this
+   * one in the search document (`search_vector`, weight A: the title's Dutch and English stems, stored,
+   * so that neither a common word nor a missing one makes the search read every open title).
    */
   async possibleDuplicates(
     actor: Actor,
@@ -408,45 +429,43 @@ export class BlockersService implements OnModuleInit {
     needIds: string[],
   ): Promise<BlockerEntity[]> {
     const titleWords = [...words(blocker.title)];
-    const visible = visibleRawSql(actor, 'b', 6);
-    const params: unknown[] = [
-      blocker.id,
-      needIds,
-      blocker.layer,
-      OPEN_STATUSES,
-      titleWords.join(' | ') || 'x',
-    ];
+    const visible = visibleRawSql(actor, 'b', 5);
+    const titleQuery = titleWords.map((w) => `${w}:A`).join(' | ') || 'x';
+    const params: unknown[] = [blocker.id, needIds, blocker.layer, titleQuery];
     if (visible.param) params.push(visible.param);
-    const rows: Array<{ id: string; same_need_layer: boolean }> = await this.tx.manager.query(
-      `SELECT b.id,
-              (b.layer = $3 AND EXISTS (SELECT 1 FROM blocker_need bn WHERE bn.blocker_id = b.id AND bn.need_id = ANY($2::uuid[]))) AS same_need_layer
-       FROM blocker b
-       WHERE b.id <> $1 AND b.status = ANY($4::blocker_status[]) AND ${visible.sql}
-         AND ((b.layer = $3 AND EXISTS (SELECT 1 FROM blocker_need bn WHERE bn.blocker_id = b.id AND bn.need_id = ANY($2::uuid[])))
-              OR to_tsvector('simple', b.title) @@ to_tsquery('simple', $5))
-       LIMIT 100`,
-      params,
-    );
-    if (rows.length === 0) return [];
-    const candidates = await this.tx.manager
-      .getRepository(BlockerEntity)
-      .findBy({ id: In(rows.map((r) => r.id)) });
-    const sameNeed = new Map(rows.map((r) => [r.id, r.same_need_layer]));
+    const rows: Array<{ id: string; number: number; title: string; same_need_layer: boolean }> =
+      await this.tx.manager.query(
+        `SELECT b.id, b.number, b.title, TRUE AS same_need_layer
+           FROM blocker b
+          WHERE b.id IN (SELECT bn.blocker_id FROM blocker_need bn WHERE bn.need_id = ANY($2::uuid[]))
+            AND b.layer = $3 AND b.id <> $1 AND b.status IN ${OPEN_STATUS_SQL} AND ${visible.sql}
+         UNION ALL
+         (SELECT b.id, b.number, b.title, FALSE
+            FROM blocker b
+           WHERE b.search_vector @@ (to_tsquery('dutch', $4) || to_tsquery('english', $4))
+             AND b.id <> $1 AND b.status IN ${OPEN_STATUS_SQL} AND ${visible.sql}
+           LIMIT 100)`,
+        params,
+      );
     const mine = new Set(titleWords);
-    const scored = candidates
-      .map((c) => {
-        const theirs = words(c.title);
-        const shared = [...theirs].filter((w) => mine.has(w)).length;
-        const jaccard = shared / Math.max(1, new Set([...mine, ...theirs]).size);
-        return {
-          c,
-          score: (sameNeed.get(c.id) ? 1 : 0) + jaccard,
-          keep: sameNeed.get(c.id) || jaccard >= 0.3,
-        };
-      })
-      .filter((s) => s.keep)
-      .sort((a, b) => b.score - a.score || a.c.number - b.c.number);
-    return scored.slice(0, 10).map((s) => s.c);
+    const best = new Map<string, { id: string; number: number; score: number }>();
+    for (const row of rows) {
+      const theirs = words(row.title);
+      const shared = [...theirs].filter((w) => mine.has(w)).length;
+      const jaccard = shared / Math.max(1, new Set([...mine, ...theirs]).size);
+      if (!row.same_need_layer && jaccard < 0.3) continue;
+      const score = (row.same_need_layer ? 1 : 0) + jaccard;
+      if ((best.get(row.id)?.score ?? -1) < score)
+        best.set(row.id, { id: row.id, number: row.number, score });
+    }
+    const top = [...best.values()].sort((a, b) => b.score - a.score || a.number - b.number).slice(0, 10);
+    if (top.length === 0) return [];
+    const byId = new Map(
+      (await this.tx.manager.getRepository(BlockerEntity).findBy({ id: In(top.map((t) => t.id)) })).map(
+        (b) => [b.id, b],
+      ),
+    );
+    return top.flatMap((t) => byId.get(t.id) ?? []);
   }
 
   private async reportingProvider(

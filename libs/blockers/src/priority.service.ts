@@ -4,7 +4,7 @@ import { TransactionService } from '@app/core';
 import { buildGraph, needsFreedBy, openDependents, openPrerequisites } from './domain/graph';
 import { computePriority } from './domain/priority';
 import { Effort, Severity } from './domain/taxonomy';
-import { BlockerStatus, isOpen } from './domain/workflow';
+import { BlockerStatus, isOpen, OPEN_STATUS_SQL } from './domain/workflow';
 
 interface BlockerRow {
   id: string;
@@ -15,7 +15,16 @@ interface BlockerRow {
   effort: Effort | null;
   target_date: string | null;
   endorsement_count: number;
-  priority_score: number;
+}
+
+interface EdgeRow {
+  blockerId: string;
+  dependsOnId: string;
+}
+
+interface OpenLinkRow {
+  need_id: string;
+  blocker_id: string;
 }
 
 interface LinkRow {
@@ -27,8 +36,12 @@ interface LinkRow {
 }
 
 /**
- * Every change that feeds scores takes this lock (before the rows it changes), so that two changes to
- * one neighbourhood cannot each recompute it from a snapshot without the other and leave a stale score.
+ * The score lock (ADR 12). A report of a new blocker takes it shared: reports only add (a new open
+ * blocker, its links to needs they lock, no dependencies), so they may run side by side, and the row
+ * locks `recompute` takes keep two of them from writing one score from each other's stale picture.
+ * Every other change that feeds scores takes it exclusive, before locking rows: it may change what a
+ * neighbourhood is (dependencies, statuses, links to needs, weights of needs), which row locks over a
+ * neighbourhood found beforehand cannot cover.
  */
 const SCORE_LOCK = 4_812_211;
 
@@ -50,6 +63,7 @@ export class PriorityService implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     const count = await this.tx.run(async () => {
+      await this.lockScores();
       const stale: Array<{ id: string }> = await this.tx.manager.query(
         `SELECT b.id FROM blocker b WHERE EXISTS (
            SELECT 1 FROM jsonb_array_elements(b.priority_factors) f
@@ -64,14 +78,27 @@ export class PriorityService implements OnApplicationBootstrap {
 
   /**
    * Serialise this transaction with every other change that feeds scores, until it ends. Take it first,
-   * before locking rows; `recompute` takes it too (again is a no-op) for callers that cannot.
+   * before locking rows.
    */
   async lockScores(): Promise<void> {
     await this.tx.manager.query('SELECT pg_advisory_xact_lock($1)', [SCORE_LOCK]);
   }
 
+  /**
+   * For a report of a new blocker only: run beside other reports, serialised with every other change
+   * that feeds scores. Take it first, before locking the needs.
+   */
+  async lockScoresForReport(): Promise<void> {
+    await this.tx.manager.query('SELECT pg_advisory_xact_lock_shared($1)', [SCORE_LOCK]);
+  }
+
+  /**
+   * Rewrite the scores that depend on the given blockers and needs. The caller holds the score lock
+   * (`lockScores`, or `lockScoresForReport` for a report). The blockers whose scores may be written are
+   * locked here, in id order, before their inputs are read: a concurrent report that touches one of
+   * them has either committed by then (and is read) or waits, and recomputes it after this one.
+   */
   async recompute(blockerIds: readonly string[], needIds: readonly string[] = []): Promise<void> {
-    await this.lockScores();
     const m = this.tx.manager;
     const component: Array<{ id: string }> = await m.query(
       `WITH RECURSIVE seed AS (
@@ -85,36 +112,33 @@ export class PriorityService implements OnApplicationBootstrap {
          SELECT CASE WHEN d.blocker_id = comp.id THEN d.depends_on_id ELSE d.blocker_id END
          FROM comp JOIN blocker_dependency d ON d.blocker_id = comp.id OR d.depends_on_id = comp.id
        )
-       SELECT id FROM comp`,
+       SELECT b.id FROM blocker b WHERE b.id IN (SELECT id FROM comp) ORDER BY b.id FOR NO KEY UPDATE OF b`,
       [blockerIds, needIds],
     );
     if (component.length === 0) return;
     const ids = component.map((r) => r.id);
-    // One transaction is one connection: the queries run one after the other.
-    const blockers = await m.query<BlockerRow[]>(
-      `SELECT id, status, severity, people_affected_per_year, manual_hours_per_year, effort,
-                to_char(target_date, 'YYYY-MM-DD') AS target_date, endorsement_count, priority_score
-         FROM blocker WHERE id = ANY($1::uuid[])`,
+    // One statement after the locks (a fresh snapshot that sees whatever committed while waiting).
+    const [inputs] = await m.query<
+      Array<{ blockers: BlockerRow[]; edges: EdgeRow[]; links: LinkRow[]; open_on_needs: OpenLinkRow[] }>
+    >(
+      `WITH links AS (
+         SELECT bn.blocker_id, bn.need_id, n.annual_cases, n.requester_id, n.supplier_id
+           FROM blocker_need bn JOIN data_need n ON n.id = bn.need_id WHERE bn.blocker_id = ANY($1::uuid[]))
+       SELECT
+         (SELECT coalesce(json_agg(x), '[]') FROM (
+            SELECT id, status, severity, people_affected_per_year, manual_hours_per_year, effort,
+                   to_char(target_date, 'YYYY-MM-DD') AS target_date, endorsement_count
+              FROM blocker WHERE id = ANY($1::uuid[])) x) AS blockers,
+         (SELECT coalesce(json_agg(x), '[]') FROM (
+            SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency
+             WHERE blocker_id = ANY($1::uuid[])) x) AS edges,
+         (SELECT coalesce(json_agg(l), '[]') FROM links l) AS links,
+         (SELECT coalesce(json_agg(x), '[]') FROM (
+            SELECT bn.need_id, bn.blocker_id FROM blocker_need bn JOIN blocker b ON b.id = bn.blocker_id
+             WHERE bn.need_id IN (SELECT need_id FROM links) AND b.status IN ${OPEN_STATUS_SQL}) x) AS open_on_needs`,
       [ids],
     );
-    const edges = await m.query<Array<{ blockerId: string; dependsOnId: string }>>(
-      `SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency
-         WHERE blocker_id = ANY($1::uuid[])`,
-      [ids],
-    );
-    const links = await m.query<LinkRow[]>(
-      `SELECT bn.blocker_id, bn.need_id, n.annual_cases, n.requester_id, n.supplier_id
-         FROM blocker_need bn JOIN data_need n ON n.id = bn.need_id WHERE bn.blocker_id = ANY($1::uuid[])`,
-      [ids],
-    );
-    const needIdsInPlay = [...new Set(links.map((l) => l.need_id))];
-    const openOnNeeds: Array<{ need_id: string; blocker_id: string }> = needIdsInPlay.length
-      ? await m.query(
-          `SELECT bn.need_id, bn.blocker_id FROM blocker_need bn JOIN blocker b ON b.id = bn.blocker_id
-           WHERE bn.need_id = ANY($1::uuid[]) AND b.status IN ('REPORTED','TRIAGED','PRIORITISED','IN_PROGRESS','ESCALATED')`,
-          [needIdsInPlay],
-        )
-      : [];
+    const { blockers, edges, links, open_on_needs: openOnNeeds } = inputs;
 
     const statusOf = new Map(blockers.map((b) => [b.id, b.status]));
     const graph = buildGraph(edges, (id) => {

@@ -28,6 +28,12 @@ export const CLOSED_STATUSES: readonly BlockerStatus[] = [
 
 export const isOpen = (status: BlockerStatus): boolean => OPEN_STATUSES.includes(status);
 
+/**
+ * The open statuses as an SQL list of literals, for `status IN ${OPEN_STATUS_SQL}` in a template: literals, not a
+ * parameter, so that the planner can use the partial indexes over open blockers.
+ */
+export const OPEN_STATUS_SQL = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
 /** Who may make a move: the steering group, or a steward of the reporting or of the owning provider. */
 export type Mover = 'STEERING' | 'REPORTING_STEWARD' | 'OWNER_STEWARD';
 
