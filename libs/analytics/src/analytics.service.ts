@@ -124,10 +124,8 @@ interface TransitionRow {
 
 interface EndStateRow {
   id: string;
-  layer: BlockerLayer;
   status: BlockerStatus;
   changed_at: Date;
-  visible: boolean;
 }
 
 /** The visibility rule as a select-list column `visible`, its parameter after the query's own. */
@@ -523,46 +521,33 @@ export class AnalyticsService {
       bad.push({ field: 'first', message: `must be between 1 and ${REPORT_LIST_MAX}` });
     if (bad.length > 0) throw new BadUserInputError(bad);
     const asOf = new Date(Math.min(to.getTime(), now.getTime()));
-    const created = await this.createdIn(actor, from, to);
+    const created = await this.createdIn(actor, from, to, first);
     const { resolved, reopened } = await this.transitionsIn(actor, from, to);
-    const openAtEnd = await this.openAt(actor, asOf);
-    const staleBefore = asOf.getTime() - STALE_AFTER_DAYS * DAY_MS;
-    const stale = openAtEnd.filter((b) => b.changed_at.getTime() <= staleBefore);
+    const end = await this.openAt(actor, asOf, first);
     const daysToResolve = (e: TransitionRow): number => (e.at.getTime() - e.created_at.getTime()) / DAY_MS;
     const medianDaysToResolve = median(resolved.map(daysToResolve));
     const byLayer = LAYERS.map((layer) => ({
       layer,
-      open: openAtEnd.filter((b) => b.layer === layer).length,
+      open: end.openByLayer.get(layer) ?? 0,
       resolved: resolved.filter((e) => e.layer === layer).length,
     }));
 
     // Each list: the blockers the viewer may see, in its order; the first `first` of them are listed.
-    const listable = <T extends { visible: boolean }>(rows: T[], idOf: (row: T) => string): string[] =>
-      rows.filter((r) => r.visible).map(idOf);
+    const resolvable = resolved.filter((e) => e.visible).sort((a, b) => a.number - b.number);
     const lists = {
-      newBlockers: listable(created, (b) => b.id),
-      resolvedBlockers: listable(
-        [...resolved].sort((a, b) => a.number - b.number),
-        (e) => e.blocker_id,
-      ),
-      staleBlockers: listable(stale, (b) => b.id),
+      newBlockers: { ids: created.first, listable: created.listable },
+      resolvedBlockers: { ids: resolvable.slice(0, first).map((e) => e.blocker_id), listable: resolvable.length },
+      staleBlockers: { ids: end.staleFirst.map((b) => b.id), listable: end.staleListable },
     };
     const entities = new Map(
       (
         await this.blockers.visibleByIds(actor, [
-          ...new Set([
-            ...lists.newBlockers.slice(0, first),
-            ...lists.resolvedBlockers.slice(0, first),
-            ...lists.staleBlockers.slice(0, first),
-          ]),
+          ...new Set([...lists.newBlockers.ids, ...lists.resolvedBlockers.ids, ...lists.staleBlockers.ids]),
         ])
       ).map((b) => [b.id, b]),
     );
-    const pick = (ids: string[]): BlockerEntity[] =>
-      ids
-        .slice(0, first)
-        .map((id) => entities.get(id))
-        .filter((b): b is BlockerEntity => b !== undefined);
+    const pick = (list: { ids: string[] }): BlockerEntity[] =>
+      list.ids.map((id) => entities.get(id)).filter((b): b is BlockerEntity => b !== undefined);
     const newBlockers = pick(lists.newBlockers);
     const resolvedBlockers = pick(lists.resolvedBlockers);
     const staleBlockers = pick(lists.staleBlockers);
@@ -573,7 +558,7 @@ export class AnalyticsService {
       ]),
     );
     const resolutionEvent = new Map(resolved.map((e) => [e.blocker_id, e]));
-    const endState = new Map(openAtEnd.map((b) => [b.id, b]));
+    const endState = new Map(end.staleFirst.map((b) => [b.id, b]));
     const line = (b: BlockerEntity) => ({
       key: `KNP-${b.number}`,
       title: b.title,
@@ -586,17 +571,17 @@ export class AnalyticsService {
       from,
       to,
       asOf,
-      reported: created.length,
+      reported: created.total,
       resolved: resolved.length,
       reopened,
-      openAtEnd: openAtEnd.length,
-      stale: stale.length,
+      openAtEnd: end.open,
+      stale: end.stale,
       medianDaysToResolve,
       byLayer,
       listable: {
-        newBlockers: lists.newBlockers.length,
-        resolvedBlockers: lists.resolvedBlockers.length,
-        staleBlockers: lists.staleBlockers.length,
+        newBlockers: lists.newBlockers.listable,
+        resolvedBlockers: lists.resolvedBlockers.listable,
+        staleBlockers: lists.staleBlockers.listable,
       },
       newBlockers: newBlockers.map(line),
       resolvedBlockers: resolvedBlockers.map((b) => {
@@ -634,18 +619,22 @@ export class AnalyticsService {
     };
   }
 
-  /** Blockers reported in [from, to), in key order. */
+  /** How many blockers were reported in [from, to), how many the viewer sees, the first of those by key. */
   private async createdIn(
     actor: Actor,
     from: Date,
     to: Date,
-  ): Promise<Array<{ id: string; visible: boolean }>> {
-    const visible = visibleColumn(actor, [from, to]);
-    return this.query(
-      `SELECT b.id, ${visible.sql} FROM blocker b
-       WHERE b.created_at >= $1 AND b.created_at < $2 ORDER BY b.number`,
+    first: number,
+  ): Promise<{ total: number; listable: number; first: string[] }> {
+    const visible = visibleColumn(actor, [from, to, first]);
+    const [row] = await this.query<{ total: number; listable: number; first: string[] }>(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE visible)::int AS listable,
+              coalesce((array_agg(id::text ORDER BY number) FILTER (WHERE visible))[1:$3], '{}') AS first
+       FROM (SELECT b.id, b.number, ${visible.sql} FROM blocker b
+             WHERE b.created_at >= $1 AND b.created_at < $2) created`,
       visible.params,
     );
+    return row;
   }
 
   /**
@@ -681,11 +670,30 @@ export class AnalyticsService {
 
   /**
    * The blockers open at `asOf`, with their status then and when it last changed: the last status
-   * change the audit trail recorded before `asOf` (a blocker starts REPORTED), longest unchanged first.
+   * change the audit trail recorded before `asOf` (a blocker starts REPORTED). Counted per layer; the
+   * stale ones (unchanged for STALE_AFTER_DAYS) counted, and the first the viewer sees listed, longest
+   * unchanged first.
    */
-  private async openAt(actor: Actor, asOf: Date): Promise<EndStateRow[]> {
-    const visible = visibleColumn(actor, [asOf, OPEN_STATUSES]);
-    return this.query(
+  private async openAt(
+    actor: Actor,
+    asOf: Date,
+    first: number,
+  ): Promise<{
+    open: number;
+    openByLayer: Map<BlockerLayer, number>;
+    stale: number;
+    staleListable: number;
+    staleFirst: EndStateRow[];
+  }> {
+    const staleBefore = new Date(asOf.getTime() - STALE_AFTER_DAYS * DAY_MS);
+    const visible = visibleColumn(actor, [asOf, OPEN_STATUSES, staleBefore, first]);
+    const rows = await this.query<{
+      layer: BlockerLayer | null;
+      open: number;
+      stale: number;
+      stale_listable: number;
+      stale_first: Array<{ id: string; status: BlockerStatus; changed_at: string }> | null;
+    }>(
       `WITH last_change AS (
          SELECT DISTINCT ON (e.entity_id) e.entity_id AS id, c->>'to' AS status, e.at
          FROM audit_event e CROSS JOIN LATERAL jsonb_array_elements(e.changes) c
@@ -699,13 +707,35 @@ export class AnalyticsService {
                   AS changed_at
          FROM blocker b LEFT JOIN last_change l ON l.id = b.id
          WHERE b.created_at < $1
+       ), open_end AS MATERIALIZED (
+         SELECT b.id, b.layer, b.number, b.status_at_end AS status, b.changed_at,
+                -- Compared at the millisecond, as dates are in the application.
+                date_trunc('milliseconds', b.changed_at) <= $3 AS stale, ${visible.sql}
+         FROM state b
+         WHERE b.status_at_end = ANY($2::text[])
        )
-       SELECT b.id, b.layer, b.status_at_end AS status, b.changed_at, ${visible.sql}
-       FROM state b
-       WHERE b.status_at_end = ANY($2::text[])
-       ORDER BY b.changed_at, b.number`,
+       SELECT o.layer, count(*)::int AS open, count(*) FILTER (WHERE o.stale)::int AS stale,
+              count(*) FILTER (WHERE o.stale AND o.visible)::int AS stale_listable, NULL::json AS stale_first
+       FROM open_end o GROUP BY o.layer
+       UNION ALL
+       SELECT NULL, 0, 0, 0, (SELECT coalesce(json_agg(s ORDER BY s.changed_at, s.number), '[]'::json) FROM (
+         SELECT o.id, o.status, o.changed_at, o.number FROM open_end o WHERE o.stale AND o.visible
+         ORDER BY o.changed_at, o.number LIMIT $4) s)`,
       visible.params,
     );
+    const layers = rows.filter((r) => r.layer !== null);
+    const sum = (f: (r: (typeof rows)[number]) => number): number => layers.reduce((n, r) => n + f(r), 0);
+    return {
+      open: sum((r) => r.open),
+      openByLayer: new Map(layers.map((r) => [r.layer!, r.open])),
+      stale: sum((r) => r.stale),
+      staleListable: sum((r) => r.stale_listable),
+      staleFirst: (rows.find((r) => r.layer === null)?.stale_first ?? []).map((r) => ({
+        id: r.id,
+        status: r.status,
+        changed_at: new Date(r.changed_at),
+      })),
+    };
   }
 
   // ---------------------------------------------------------------- loading
