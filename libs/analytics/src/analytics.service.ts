@@ -536,7 +536,10 @@ export class AnalyticsService {
     const resolvable = resolved.filter((e) => e.visible).sort((a, b) => a.number - b.number);
     const lists = {
       newBlockers: { ids: created.first, listable: created.listable },
-      resolvedBlockers: { ids: resolvable.slice(0, first).map((e) => e.blocker_id), listable: resolvable.length },
+      resolvedBlockers: {
+        ids: resolvable.slice(0, first).map((e) => e.blocker_id),
+        listable: resolvable.length,
+      },
       staleBlockers: { ids: end.staleFirst.map((b) => b.id), listable: end.staleListable },
     };
     const entities = new Map(
