@@ -495,6 +495,37 @@ describe('analytics', () => {
       expect(near).toMatchObject({ nodes: [{ id: P.AMSTERDAM }], edges: [], truncated: true });
     });
 
+    it('cuts edges at edgeLimit, those among the first nodes first, and says so', async () => {
+      const EDGES = `query($input: BlockerGraphInput) { blockerGraph(input: $input) {
+        nodes { id } edges { source target kind needId } totalNodes totalEdges truncated } }`;
+      const of = async (input: Record<string, unknown>) =>
+        (await server.ok<any>(EDGES, { input }, analyst)).blockerGraph;
+      const whole = await of({});
+      expect(whole).toMatchObject({ totalEdges: whole.edges.length, truncated: false });
+      expect(whole.edges.length).toBeGreaterThan(3);
+      const cut = await of({ edgeLimit: 3 });
+      expect(cut.nodes).toEqual(whole.nodes);
+      expect(cut.edges).toHaveLength(3);
+      expect(cut).toMatchObject({
+        totalNodes: whole.totalNodes,
+        totalEdges: whole.edges.length,
+        truncated: true,
+      });
+      // Every edge kept lies among nodes no later than those of any edge left out.
+      const position = new Map(whole.nodes.map((n: any, i: number) => [n.id, i]));
+      const rank = (e: any): number => Math.max(position.get(e.source)!, position.get(e.target)!);
+      const key = (e: any): string => `${e.kind} ${e.source} ${e.target} ${e.needId}`;
+      const keptKeys = new Set(cut.edges.map(key));
+      const worstKept = Math.max(...cut.edges.map(rank));
+      const bestLeft = Math.min(...whole.edges.filter((e: any) => !keptKeys.has(key(e))).map(rank));
+      expect(worstKept).toBeLessThanOrEqual(bestLeft);
+      for (const input of [{ edgeLimit: 0 }, { edgeLimit: 20001 }]) {
+        const res = await server.gql(GRAPH, { input }, analyst);
+        expect(codeOf(res)).toBe('BAD_USER_INPUT');
+        expect(fieldsOf(res)).toEqual(['input.edgeLimit']);
+      }
+    });
+
     it('a confidential focus is NOT_FOUND to whom may not see it; bad input is named', async () => {
       const hidden = await server.gql(GRAPH, { input: { focusId: B['KNP-19'] } }, analyst);
       expect(codeOf(hidden)).toBe('NOT_FOUND');
@@ -680,6 +711,25 @@ describe('analytics', () => {
       );
       expect(codeOf(res)).toBe('BAD_USER_INPUT');
       expect(fieldsOf(res)).toEqual(['to']);
+    });
+
+    it('lists the first of each list when asked, with complete counts and a note in the Markdown', async () => {
+      const FIRST = `query($from: DateTime!, $to: DateTime!, $first: Int) {
+        progressReport(from: $from, to: $to, first: $first) {
+          reported newBlockers { key } staleBlockers { key } markdown } }`;
+      const all = (await server.ok<any>(FIRST, around(), steering)).progressReport;
+      expect(all.newBlockers).toHaveLength(all.reported);
+      expect(all.markdown).not.toContain('are listed._');
+      const two = (await server.ok<any>(FIRST, { ...around(), first: 2 }, steering)).progressReport;
+      expect(two.reported).toBe(all.reported);
+      expect(two.newBlockers).toEqual(all.newBlockers.slice(0, 2));
+      expect(two.markdown).toContain(`_The first 2 of ${all.reported} are listed._`);
+      expect(two.markdown).not.toContain('confidential');
+      for (const first of [0, 1001]) {
+        const res = await server.gql(FIRST, { ...around(), first }, steering);
+        expect(codeOf(res)).toBe('BAD_USER_INPUT');
+        expect(fieldsOf(res)).toEqual(['first']);
+      }
     });
 
     // Last: these move the clock back for some blockers and reopen one.

@@ -5,6 +5,7 @@ import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { AuditModule } from '@app/audit';
 import { AuthModule, AuthService } from '@app/auth';
 import { AuthApiModule } from '@app/auth/api';
+import { AnalyticsModule } from '@app/analytics';
 import { AnalyticsApiModule } from '@app/analytics/api';
 import { AuditApiModule } from '@app/audit/api';
 import { BlockersApiModule } from '@app/blockers/api';
@@ -53,6 +54,7 @@ export class AppModule implements NestModule {
         NeedsApiModule,
         BlockersApiModule,
         AuditApiModule,
+        AnalyticsModule,
         AnalyticsApiModule,
         SeedModule,
       ],

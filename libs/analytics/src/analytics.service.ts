@@ -9,21 +9,27 @@ import {
   CLOSED_STATUSES,
   isOpen,
   OPEN_STATUSES,
+  visibilityClass,
+  visibleInMemory,
   visibleRawSql,
 } from '@app/blockers';
 import { BlockerReadsService } from '@app/blockers/blocker-reads.service';
-import { Actor, BadUserInputError, DomainError, FieldError, toGlobalId, TransactionService } from '@app/core';
-import { DataNeedEntity, DataNeedState } from '@app/needs';
-import { DatasetEntity, ProviderEntity } from '@app/providers';
-import { buildBlockerGraph, GraphAnswer, neighbourhood } from './domain/blocker-graph';
 import {
-  blockerImpact,
-  buildImpactGraph,
-  criticalBlockers,
-  ImpactGraph,
-  ImpactMeasure,
-  whatIf,
-} from './domain/impact';
+  Actor,
+  BadUserInputError,
+  DomainError,
+  FieldError,
+  parseGlobalId,
+  toGlobalId,
+  TransactionService,
+} from '@app/core';
+import { DataNeedEntity } from '@app/needs';
+import { DatasetEntity, ProviderEntity } from '@app/providers';
+import { AnalyticsIndex } from './analytics-index.service';
+import { GraphAnswer, GraphNodeKind, neighbourhoodOf } from './domain/blocker-graph';
+import { BlockerScoreIds, blockerImpact, criticalBlockers, ImpactMeasure, whatIf } from './domain/impact';
+import { RegistryGraphView } from './domain/registry-graph';
+import { RegistryIndex } from './domain/registry-index';
 import {
   AGE_BUCKETS,
   ageBucket,
@@ -32,6 +38,8 @@ import {
   median,
   ProgressReportData,
   renderProgressReport,
+  REPORT_LIST_DEFAULT,
+  REPORT_LIST_MAX,
   STALE_AFTER_DAYS,
   wholeDays,
 } from './domain/report';
@@ -69,6 +77,7 @@ export interface GraphRequest {
   openOnly?: boolean | null;
   layers?: BlockerLayer[] | null;
   limit?: number | null;
+  edgeLimit?: number | null;
 }
 
 export interface ExchangeCellData {
@@ -102,62 +111,9 @@ export interface ProgressReportResult {
   markdown: string;
 }
 
-/** The registry's rows as the graph needs them. */
-interface RegistryRows {
-  providers: Array<{ id: string; name: string; abbreviation: string | null }>;
-  datasets: Array<{ id: string; holder_id: string; name: string; code: string | null }>;
-  needs: Array<{
-    id: string;
-    requester_id: string;
-    supplier_id: string;
-    dataset_id: string | null;
-    state: DataNeedState;
-  }>;
-  blockers: Array<{
-    id: string;
-    number: number;
-    status: BlockerStatus;
-    layer: BlockerLayer;
-    owner_id: string | null;
-    priority_score: number;
-    visible: boolean;
-  }>;
-  links: Array<{ blockerId: string; needId: string }>;
-  dependencies: Array<{ blockerId: string; dependsOnId: string }>;
-}
-
-/**
- * The blocked needs, and how many open blockers touch each provider (requester or supplier of an
- * affected need, or owner) and dataset (of an affected need). Confidential blockers count too
- * (numbers only), as in Provider.openBlockerCount.
- */
-function openBlockersTouching(
-  registry: RegistryRows,
-  open: ReadonlySet<string>,
-): { blockedNeeds: Set<string>; weight: (id: string) => number } {
-  const needById = new Map(registry.needs.map((n) => [n.id, n]));
-  const touching = new Map<string, Set<string>>();
-  const touch = (nodeId: string | null, blockerId: string): void => {
-    if (nodeId === null) return;
-    const set = touching.get(nodeId);
-    if (set) set.add(blockerId);
-    else touching.set(nodeId, new Set([blockerId]));
-  };
-  const blockedNeeds = new Set<string>();
-  for (const link of registry.links) {
-    const need = needById.get(link.needId);
-    if (!open.has(link.blockerId) || !need) continue;
-    blockedNeeds.add(need.id);
-    touch(need.requester_id, link.blockerId);
-    touch(need.supplier_id, link.blockerId);
-    touch(need.dataset_id, link.blockerId);
-  }
-  for (const b of registry.blockers) if (open.has(b.id)) touch(b.owner_id, b.id);
-  return { blockedNeeds, weight: (id) => touching.get(id)?.size ?? 0 };
-}
-
 interface TransitionRow {
   blocker_id: string;
+  number: number;
   at: Date;
   to_status: BlockerStatus;
   changes: Array<{ field: string; from: unknown; to: unknown }>;
@@ -168,10 +124,8 @@ interface TransitionRow {
 
 interface EndStateRow {
   id: string;
-  layer: BlockerLayer;
   status: BlockerStatus;
   changed_at: Date;
-  visible: boolean;
 }
 
 /** The visibility rule as a select-list column `visible`, its parameter after the query's own. */
@@ -180,16 +134,36 @@ function visibleColumn(actor: Actor, params: unknown[]): { sql: string; params: 
   return { sql: `(${rule.sql}) AS visible`, params: rule.param ? [...params, rule.param] : params };
 }
 
-/** The open part of the registry, every open blocker included, and which of them the viewer sees. */
-interface OpenRegistry {
-  graph: ImpactGraph;
-  visible: Set<string>;
-  number: Map<string, number>;
-}
-
-export const GRAPH_DEFAULTS = { depth: 1, openOnly: true, limit: 500 } as const;
+export const GRAPH_DEFAULTS = { depth: 1, openOnly: true, limit: 500, edgeLimit: 2000 } as const;
 export const MAX_GRAPH_DEPTH = 4;
 export const MAX_GRAPH_NODES = 5000;
+export const MAX_GRAPH_EDGES = 20000;
+/** Graph views kept (one per viewer class and filters), the most recently used. */
+const MAX_GRAPH_VIEWS = 8;
+
+const FOCUS_KIND: Record<FocusType, GraphNodeKind> = {
+  Provider: GraphNodeKind.PROVIDER,
+  Dataset: GraphNodeKind.DATASET,
+  Blocker: GraphNodeKind.BLOCKER,
+};
+
+/** Every open blocker's scores, in rank order, for one index version. */
+class Ranking {
+  constructor(
+    readonly version: number,
+    private readonly ranked: readonly BlockerScoreIds[],
+  ) {}
+
+  /** The first `first` the viewer may see. */
+  visibleFirst(first: number, visible: (blockerId: string) => boolean): BlockerScoreIds[] {
+    const result: BlockerScoreIds[] = [];
+    for (const score of this.ranked) {
+      if (result.length >= first) break;
+      if (visible(score.blockerId)) result.push(score);
+    }
+    return result;
+  }
+}
 export const MAX_CRITICAL = 100;
 export const MAX_WHAT_IF = 1000;
 
@@ -217,10 +191,14 @@ const byCreated = (a: DataNeedEntity, b: DataNeedEntity): number =>
  */
 @Injectable()
 export class AnalyticsService {
+  private readonly graphViews = new Map<string, RegistryGraphView>();
+  private readonly rankings = new Map<ImpactMeasure, Ranking>();
+
   constructor(
     private readonly tx: TransactionService,
     private readonly blockers: BlockersService,
     private readonly reads: BlockerReadsService,
+    private readonly index: AnalyticsIndex,
   ) {}
 
   private query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -241,8 +219,8 @@ export class AnalyticsService {
       .addOrderBy('n.id')
       .getMany();
     const providerIds = (await this.reads.affectedProviders([blockerId])).map((p) => p.to);
-    const registry = await this.openRegistry(actor);
-    const ids = blockerImpact(registry.graph, blockerId);
+    const index = await this.index.current();
+    const ids = blockerImpact(index.impactGraph, blockerId);
     // One statement for both lists; blockersByIds leaves out what the viewer may not see.
     const related = await this.blockersByIds(actor, [...ids.prerequisites, ...ids.dependents]);
     const prerequisites = new Set(ids.prerequisites);
@@ -261,14 +239,8 @@ export class AnalyticsService {
     if (!Number.isInteger(first) || first < 1 || first > MAX_CRITICAL) {
       throw BadUserInputError.field('first', `must be between 1 and ${MAX_CRITICAL}`);
     }
-    const registry = await this.openRegistry(actor);
-    const ranked = criticalBlockers(
-      registry.graph,
-      registry.visible,
-      by,
-      first,
-      (id) => registry.number.get(id) ?? Number.MAX_SAFE_INTEGER,
-    );
+    const index = await this.index.current();
+    const ranked = this.ranking(index, by).visibleFirst(first, this.visibility(actor, index));
     const found = await this.blockersByIds(
       actor,
       ranked.map((r) => r.blockerId),
@@ -299,8 +271,8 @@ export class AnalyticsService {
         missing.map((m) => ({ field: fieldOf(m.i), message: 'no blocker has this ID' })),
       );
     }
-    const registry = await this.openRegistry(actor);
-    const result = whatIf(registry.graph, blockerIds);
+    const index = await this.index.current();
+    const result = whatIf(index.impactGraph, blockerIds);
     return {
       needsUnblocked: await this.needsByIds(result.needsUnblocked),
       needsStillBlocked: result.needsStillBlocked,
@@ -310,125 +282,113 @@ export class AnalyticsService {
     };
   }
 
-  /** Every open blocker (confidential ones too), their links and the dependencies among them. */
-  private async openRegistry(actor: Actor): Promise<OpenRegistry> {
-    const visible = visibleColumn(actor, [OPEN_STATUSES]);
-    const blockers = await this.query<{ id: string; number: number; visible: boolean }>(
-      `SELECT b.id, b.number, ${visible.sql} FROM blocker b WHERE b.status = ANY($1::blocker_status[])`,
-      visible.params,
-    );
-    const links = await this.query<{
-      blocker_id: string;
-      need_id: string;
-      requester_id: string;
-      annual_cases: number | null;
-    }>(
-      `SELECT bn.blocker_id, bn.need_id, n.requester_id, n.annual_cases
-       FROM blocker_need bn JOIN blocker b ON b.id = bn.blocker_id JOIN data_need n ON n.id = bn.need_id
-       WHERE b.status = ANY($1::blocker_status[])
-       ORDER BY n.created_at, n.id, b.number`,
-      [OPEN_STATUSES],
-    );
-    const dependencies = await this.query<{ blockerId: string; dependsOnId: string }>(
-      `SELECT d.blocker_id AS "blockerId", d.depends_on_id AS "dependsOnId"
-       FROM blocker_dependency d
-       JOIN blocker a ON a.id = d.blocker_id JOIN blocker p ON p.id = d.depends_on_id
-       WHERE a.status = ANY($1::blocker_status[]) AND p.status = ANY($1::blocker_status[])`,
-      [OPEN_STATUSES],
-    );
-    const graph = buildImpactGraph({
-      openBlockers: blockers.map((b) => b.id),
-      links: links.map((l) => ({ blockerId: l.blocker_id, needId: l.need_id })),
-      dependencies,
-      needs: links.map((l) => ({ id: l.need_id, requesterId: l.requester_id, annualCases: l.annual_cases })),
-    });
-    return {
-      graph,
-      visible: new Set(blockers.filter((b) => b.visible).map((b) => b.id)),
-      number: new Map(blockers.map((b) => [b.id, b.number])),
-    };
-  }
-
   // ---------------------------------------------------------------- the graph
 
   async graph(actor: Actor, request: GraphRequest = {}): Promise<GraphAnswer> {
     const depth = request.depth ?? GRAPH_DEFAULTS.depth;
     const limit = request.limit ?? GRAPH_DEFAULTS.limit;
+    const edgeLimit = request.edgeLimit ?? GRAPH_DEFAULTS.edgeLimit;
     const openOnly = request.openOnly ?? GRAPH_DEFAULTS.openOnly;
     const bad: FieldError[] = [];
     if (!Number.isInteger(depth) || depth < 0 || depth > MAX_GRAPH_DEPTH)
       bad.push({ field: 'input.depth', message: `must be between 0 and ${MAX_GRAPH_DEPTH}` });
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_GRAPH_NODES)
       bad.push({ field: 'input.limit', message: `must be between 1 and ${MAX_GRAPH_NODES}` });
+    if (!Number.isInteger(edgeLimit) || edgeLimit < 1 || edgeLimit > MAX_GRAPH_EDGES)
+      bad.push({ field: 'input.edgeLimit', message: `must be between 1 and ${MAX_GRAPH_EDGES}` });
     if (bad.length > 0) throw new BadUserInputError(bad);
     const focus = request.focus ?? null;
     if (focus) await this.requireFocus(actor, focus);
 
-    const registry = await this.wholeRegistry(actor);
-    const open = new Set(registry.blockers.filter((b) => isOpen(b.status)).map((b) => b.id));
-    const { blockedNeeds, weight } = openBlockersTouching(registry, open);
-    const layers = request.layers?.length ? new Set(request.layers) : null;
-    const shown = registry.blockers.filter(
-      (b) => b.visible && (!openOnly || open.has(b.id)) && (!layers || layers.has(b.layer)),
-    );
-    const gid = {
-      provider: (id: string) => toGlobalId('Provider', id),
-      dataset: (id: string) => toGlobalId('Dataset', id),
-      blocker: (id: string) => toGlobalId('Blocker', id),
-      need: (id: string) => toGlobalId('DataNeed', id),
-    };
-    const data = buildBlockerGraph({
-      providers: registry.providers.map((p) => ({
-        id: gid.provider(p.id),
-        label: p.abbreviation ?? p.name,
-        weight: weight(p.id),
-      })),
-      datasets: registry.datasets.map((d) => ({
-        id: gid.dataset(d.id),
-        holderId: gid.provider(d.holder_id),
-        label: d.code ?? d.name,
-        weight: weight(d.id),
-      })),
-      needs: registry.needs
-        .filter((n) => !openOnly || n.state !== DataNeedState.WITHDRAWN)
-        .map((n) => ({
-          id: gid.need(n.id),
-          requesterId: gid.provider(n.requester_id),
-          supplierId: gid.provider(n.supplier_id),
-          blocked: blockedNeeds.has(n.id),
-        })),
-      blockers: shown.map((b) => ({
-        id: gid.blocker(b.id),
-        label: `KNP-${b.number}`,
-        weight: b.priority_score,
-        open: open.has(b.id),
-      })),
-      links: registry.links.map((l) => ({ blockerId: gid.blocker(l.blockerId), needId: gid.need(l.needId) })),
-      dependencies: registry.dependencies.map((d) => ({
-        blockerId: gid.blocker(d.blockerId),
-        dependsOnId: gid.blocker(d.dependsOnId),
-      })),
+    const index = await this.index.current();
+    const view = this.graphView(actor, index, openOnly, request.layers ?? null);
+    const answer = neighbourhoodOf(view, {
+      focusId: focus ? view.focus(FOCUS_KIND[focus.type], focus.id) : null,
+      depth,
+      limit,
+      edgeLimit,
     });
-    const focusId = focus ? toGlobalId(focus.type, focus.id) : null;
-    return neighbourhood(data, { focusId, depth, limit });
+    // Priority scores change without an audit event of their own (a neighbour's recompute): read them.
+    const blockerIds = answer.nodes
+      .filter((n) => n.kind === GraphNodeKind.BLOCKER)
+      .map((n) => parseGlobalId(n.id)!.id);
+    const scores = new Map(
+      (
+        await this.query<{ id: string; priority_score: number }>(
+          'SELECT id, priority_score FROM blocker WHERE id = ANY($1::uuid[])',
+          [blockerIds],
+        )
+      ).map((r) => [toGlobalId('Blocker', r.id), r.priority_score]),
+    );
+    for (const node of answer.nodes)
+      if (node.kind === GraphNodeKind.BLOCKER) node.weight = scores.get(node.id) ?? 0;
+    return answer;
   }
 
-  /** The whole registry, one statement per table; `visible` marks what the viewer may see. */
-  private async wholeRegistry(actor: Actor): Promise<RegistryRows> {
-    const visible = visibleColumn(actor, []);
-    return {
-      providers: await this.query('SELECT id, name, abbreviation FROM provider'),
-      datasets: await this.query('SELECT id, holder_id, name, code FROM dataset'),
-      needs: await this.query('SELECT id, requester_id, supplier_id, dataset_id, state FROM data_need'),
-      blockers: await this.query(
-        `SELECT b.id, b.number, b.status, b.layer, b.owner_id, b.priority_score, ${visible.sql} FROM blocker b`,
-        visible.params,
-      ),
-      links: await this.query('SELECT blocker_id AS "blockerId", need_id AS "needId" FROM blocker_need'),
-      dependencies: await this.query(
-        'SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency',
-      ),
+  /** The blocker graph as this viewer sees it with these filters; one view per index version. */
+  private graphView(
+    actor: Actor,
+    index: RegistryIndex,
+    openOnly: boolean,
+    layers: readonly BlockerLayer[] | null,
+  ): RegistryGraphView {
+    const layerSet = layers?.length ? new Set<string>(layers) : null;
+    const key = [visibilityClass(actor), openOnly, layerSet ? [...layerSet].sort().join(',') : '*'].join('|');
+    const cached = this.graphViews.get(key);
+    if (cached && cached.version === index.version) return cached;
+    const visible = this.visibility(actor, index);
+    const view = new RegistryGraphView(index, {
+      openOnly,
+      shows: (id) =>
+        (!openOnly || index.isOpen(id)) &&
+        (!layerSet || layerSet.has(index.blockers.get(id)!.layer)) &&
+        visible(id),
+      globalId: toGlobalId,
+    });
+    this.graphViews.delete(key);
+    this.graphViews.set(key, view);
+    // Keep the most recently used few.
+    for (const old of this.graphViews.keys()) {
+      if (this.graphViews.size <= MAX_GRAPH_VIEWS) break;
+      this.graphViews.delete(old);
+    }
+    return view;
+  }
+
+  /** Which blockers of the index this viewer may see: the rule of visibleRawSql, in memory. */
+  private visibility(actor: Actor, index: RegistryIndex): (blockerId: string) => boolean {
+    const rule = visibleInMemory(actor);
+    return (id) => {
+      const b = index.blockers.get(id);
+      return (
+        b !== undefined &&
+        rule({
+          confidential: b.confidential,
+          reportingProviderId: b.reportingProviderId,
+          ownerId: b.ownerId,
+          endorsedBy: (p) => index.endorsers.get(id)?.has(p) ?? false,
+          affects: (p) => index.affectedProvidersOf(id).has(p),
+        })
+      );
     };
+  }
+
+  /** Every open blocker ranked by the measure; computed once per index version and measure. */
+  private ranking(index: RegistryIndex, by: ImpactMeasure): Ranking {
+    const cached = this.rankings.get(by);
+    if (cached && cached.version === index.version) return cached;
+    const ranking = new Ranking(
+      index.version,
+      criticalBlockers(
+        index.impactGraph,
+        index.impactGraph.open,
+        by,
+        Number.MAX_SAFE_INTEGER,
+        (id) => index.blockers.get(id)?.number ?? Number.MAX_SAFE_INTEGER,
+      ),
+    );
+    this.rankings.set(by, ranking);
+    return ranking;
   }
 
   private async requireFocus(actor: Actor, focus: { type: FocusType; id: string }): Promise<void> {
@@ -545,47 +505,55 @@ export class AnalyticsService {
    * period; the last one counts) and reopened (a transition from a closed status to TRIAGED), each
    * blocker counted once; per layer what was open at the end and what was resolved in the period.
    * End-of-period figures describe min(to, now), reconstructed from the audit trail's status changes.
-   * Counts include confidential blockers; the lists and the Markdown name only what the viewer sees.
+   * Counts include confidential blockers; the lists and the Markdown name only what the viewer sees,
+   * the first `first` of each list.
    */
   async progressReport(
     actor: Actor,
     from: Date,
     to: Date,
+    first: number = REPORT_LIST_DEFAULT,
     now: Date = new Date(),
   ): Promise<ProgressReportResult> {
-    if (!(from.getTime() < to.getTime())) throw BadUserInputError.field('to', 'must be later than from');
+    const bad: FieldError[] = [];
+    if (!(from.getTime() < to.getTime())) bad.push({ field: 'to', message: 'must be later than from' });
+    if (!Number.isInteger(first) || first < 1 || first > REPORT_LIST_MAX)
+      bad.push({ field: 'first', message: `must be between 1 and ${REPORT_LIST_MAX}` });
+    if (bad.length > 0) throw new BadUserInputError(bad);
     const asOf = new Date(Math.min(to.getTime(), now.getTime()));
-    const created = await this.createdIn(actor, from, to);
+    const created = await this.createdIn(actor, from, to, first);
     const { resolved, reopened } = await this.transitionsIn(actor, from, to);
-    const openAtEnd = await this.openAt(actor, asOf);
-    const staleBefore = asOf.getTime() - STALE_AFTER_DAYS * DAY_MS;
-    const stale = openAtEnd.filter((b) => b.changed_at.getTime() <= staleBefore);
+    const end = await this.openAt(actor, asOf, first);
     const daysToResolve = (e: TransitionRow): number => (e.at.getTime() - e.created_at.getTime()) / DAY_MS;
     const medianDaysToResolve = median(resolved.map(daysToResolve));
     const byLayer = LAYERS.map((layer) => ({
       layer,
-      open: openAtEnd.filter((b) => b.layer === layer).length,
+      open: end.openByLayer.get(layer) ?? 0,
       resolved: resolved.filter((e) => e.layer === layer).length,
     }));
 
-    const listed = <T extends { visible: boolean }>(rows: T[], idOf: (row: T) => string): string[] =>
-      rows.filter((r) => r.visible).map(idOf);
+    // Each list: the blockers the viewer may see, in its order; the first `first` of them are listed.
+    const resolvable = resolved.filter((e) => e.visible).sort((a, b) => a.number - b.number);
+    const lists = {
+      newBlockers: { ids: created.first, listable: created.listable },
+      resolvedBlockers: {
+        ids: resolvable.slice(0, first).map((e) => e.blocker_id),
+        listable: resolvable.length,
+      },
+      staleBlockers: { ids: end.staleFirst.map((b) => b.id), listable: end.staleListable },
+    };
     const entities = new Map(
       (
         await this.blockers.visibleByIds(actor, [
-          ...new Set([
-            ...listed(created, (b) => b.id),
-            ...listed(resolved, (e) => e.blocker_id),
-            ...listed(stale, (b) => b.id),
-          ]),
+          ...new Set([...lists.newBlockers.ids, ...lists.resolvedBlockers.ids, ...lists.staleBlockers.ids]),
         ])
       ).map((b) => [b.id, b]),
     );
-    const pick = (ids: string[]): BlockerEntity[] =>
-      ids.map((id) => entities.get(id)).filter((b): b is BlockerEntity => b !== undefined);
-    const newBlockers = pick(listed(created, (b) => b.id));
-    const resolvedBlockers = pick(listed(resolved, (e) => e.blocker_id)).sort(byNumber);
-    const staleBlockers = pick(listed(stale, (b) => b.id));
+    const pick = (list: { ids: string[] }): BlockerEntity[] =>
+      list.ids.map((id) => entities.get(id)).filter((b): b is BlockerEntity => b !== undefined);
+    const newBlockers = pick(lists.newBlockers);
+    const resolvedBlockers = pick(lists.resolvedBlockers);
+    const staleBlockers = pick(lists.staleBlockers);
     const owners = new Map(
       (await this.providersByIds(staleBlockers.flatMap((b) => (b.ownerId ? [b.ownerId] : [])))).map((p) => [
         p.id,
@@ -593,7 +561,7 @@ export class AnalyticsService {
       ]),
     );
     const resolutionEvent = new Map(resolved.map((e) => [e.blocker_id, e]));
-    const endState = new Map(openAtEnd.map((b) => [b.id, b]));
+    const endState = new Map(end.staleFirst.map((b) => [b.id, b]));
     const line = (b: BlockerEntity) => ({
       key: `KNP-${b.number}`,
       title: b.title,
@@ -606,13 +574,18 @@ export class AnalyticsService {
       from,
       to,
       asOf,
-      reported: created.length,
+      reported: created.total,
       resolved: resolved.length,
       reopened,
-      openAtEnd: openAtEnd.length,
-      stale: stale.length,
+      openAtEnd: end.open,
+      stale: end.stale,
       medianDaysToResolve,
       byLayer,
+      listable: {
+        newBlockers: lists.newBlockers.listable,
+        resolvedBlockers: lists.resolvedBlockers.listable,
+        staleBlockers: lists.staleBlockers.listable,
+      },
       newBlockers: newBlockers.map(line),
       resolvedBlockers: resolvedBlockers.map((b) => {
         const event = resolutionEvent.get(b.id)!;
@@ -649,18 +622,22 @@ export class AnalyticsService {
     };
   }
 
-  /** Blockers reported in [from, to), in key order. */
+  /** How many blockers were reported in [from, to), how many the viewer sees, the first of those by key. */
   private async createdIn(
     actor: Actor,
     from: Date,
     to: Date,
-  ): Promise<Array<{ id: string; visible: boolean }>> {
-    const visible = visibleColumn(actor, [from, to]);
-    return this.query(
-      `SELECT b.id, ${visible.sql} FROM blocker b
-       WHERE b.created_at >= $1 AND b.created_at < $2 ORDER BY b.number`,
+    first: number,
+  ): Promise<{ total: number; listable: number; first: string[] }> {
+    const visible = visibleColumn(actor, [from, to, first]);
+    const [row] = await this.query<{ total: number; listable: number; first: string[] }>(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE visible)::int AS listable,
+              coalesce((array_agg(id::text ORDER BY number) FILTER (WHERE visible))[1:$3], '{}') AS first
+       FROM (SELECT b.id, b.number, ${visible.sql} FROM blocker b
+             WHERE b.created_at >= $1 AND b.created_at < $2) created`,
       visible.params,
     );
+    return row;
   }
 
   /**
@@ -674,7 +651,7 @@ export class AnalyticsService {
   ): Promise<{ resolved: TransitionRow[]; reopened: number }> {
     const visible = visibleColumn(actor, [from, to, CLOSED_STATUSES]);
     const events = await this.query<TransitionRow>(
-      `SELECT e.entity_id AS blocker_id, e.at, c->>'to' AS to_status, e.changes, b.created_at, b.layer,
+      `SELECT e.entity_id AS blocker_id, e.at, c->>'to' AS to_status, e.changes, b.created_at, b.layer, b.number,
               ${visible.sql}
        FROM audit_event e
        CROSS JOIN LATERAL jsonb_array_elements(e.changes) c
@@ -696,11 +673,30 @@ export class AnalyticsService {
 
   /**
    * The blockers open at `asOf`, with their status then and when it last changed: the last status
-   * change the audit trail recorded before `asOf` (a blocker starts REPORTED), longest unchanged first.
+   * change the audit trail recorded before `asOf` (a blocker starts REPORTED). Counted per layer; the
+   * stale ones (unchanged for STALE_AFTER_DAYS) counted, and the first the viewer sees listed, longest
+   * unchanged first.
    */
-  private async openAt(actor: Actor, asOf: Date): Promise<EndStateRow[]> {
-    const visible = visibleColumn(actor, [asOf, OPEN_STATUSES]);
-    return this.query(
+  private async openAt(
+    actor: Actor,
+    asOf: Date,
+    first: number,
+  ): Promise<{
+    open: number;
+    openByLayer: Map<BlockerLayer, number>;
+    stale: number;
+    staleListable: number;
+    staleFirst: EndStateRow[];
+  }> {
+    const staleBefore = new Date(asOf.getTime() - STALE_AFTER_DAYS * DAY_MS);
+    const visible = visibleColumn(actor, [asOf, OPEN_STATUSES, staleBefore, first]);
+    const rows = await this.query<{
+      layer: BlockerLayer | null;
+      open: number;
+      stale: number;
+      stale_listable: number;
+      stale_first: Array<{ id: string; status: BlockerStatus; changed_at: string }> | null;
+    }>(
       `WITH last_change AS (
          SELECT DISTINCT ON (e.entity_id) e.entity_id AS id, c->>'to' AS status, e.at
          FROM audit_event e CROSS JOIN LATERAL jsonb_array_elements(e.changes) c
@@ -714,13 +710,35 @@ export class AnalyticsService {
                   AS changed_at
          FROM blocker b LEFT JOIN last_change l ON l.id = b.id
          WHERE b.created_at < $1
+       ), open_end AS MATERIALIZED (
+         SELECT b.id, b.layer, b.number, b.status_at_end AS status, b.changed_at,
+                -- Compared at the millisecond, as dates are in the application.
+                date_trunc('milliseconds', b.changed_at) <= $3 AS stale, ${visible.sql}
+         FROM state b
+         WHERE b.status_at_end = ANY($2::text[])
        )
-       SELECT b.id, b.layer, b.status_at_end AS status, b.changed_at, ${visible.sql}
-       FROM state b
-       WHERE b.status_at_end = ANY($2::text[])
-       ORDER BY b.changed_at, b.number`,
+       SELECT o.layer, count(*)::int AS open, count(*) FILTER (WHERE o.stale)::int AS stale,
+              count(*) FILTER (WHERE o.stale AND o.visible)::int AS stale_listable, NULL::json AS stale_first
+       FROM open_end o GROUP BY o.layer
+       UNION ALL
+       SELECT NULL, 0, 0, 0, (SELECT coalesce(json_agg(s ORDER BY s.changed_at, s.number), '[]'::json) FROM (
+         SELECT o.id, o.status, o.changed_at, o.number FROM open_end o WHERE o.stale AND o.visible
+         ORDER BY o.changed_at, o.number LIMIT $4) s)`,
       visible.params,
     );
+    const layers = rows.filter((r) => r.layer !== null);
+    const sum = (f: (r: (typeof rows)[number]) => number): number => layers.reduce((n, r) => n + f(r), 0);
+    return {
+      open: sum((r) => r.open),
+      openByLayer: new Map(layers.map((r) => [r.layer!, r.open])),
+      stale: sum((r) => r.stale),
+      staleListable: sum((r) => r.stale_listable),
+      staleFirst: (rows.find((r) => r.layer === null)?.stale_first ?? []).map((r) => ({
+        id: r.id,
+        status: r.status,
+        changed_at: new Date(r.changed_at),
+      })),
+    };
   }
 
   // ---------------------------------------------------------------- loading

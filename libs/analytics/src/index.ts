@@ -1,4 +1,5 @@
 export * from './analytics.module';
+export * from './analytics-index.service';
 export * from './analytics.service';
 export * from './domain/blocker-graph';
 export * from './domain/impact';

@@ -41,3 +41,34 @@ export function visibleRawSql(
     param: provider,
   };
 }
+
+/** What the rule looks at, for a blocker held in memory (the analytics index). */
+export interface BlockerVisibilityFacts {
+  confidential: boolean;
+  reportingProviderId: string | null;
+  ownerId: string | null;
+  /** Does this provider endorse the blocker? */
+  endorsedBy: (providerId: string) => boolean;
+  /** Is this provider the requester or supplier of a need the blocker affects? */
+  affects: (providerId: string) => boolean;
+}
+
+/** The same rule over facts in memory: a predicate deciding as visibleRawSql's condition does. */
+export function visibleInMemory(actor: Actor): (facts: BlockerVisibilityFacts) => boolean {
+  if (seesAll(actor)) return () => true;
+  const provider = stewardOf(actor);
+  if (!provider) return (b) => !b.confidential;
+  return (b) =>
+    !b.confidential ||
+    b.reportingProviderId === provider ||
+    b.ownerId === provider ||
+    b.endorsedBy(provider) ||
+    b.affects(provider);
+}
+
+/** Which viewers see the same blockers: a key for caching what depends only on visibility. */
+export function visibilityClass(actor: Actor): string {
+  if (seesAll(actor)) return 'all';
+  const provider = stewardOf(actor);
+  return provider ? `steward:${provider}` : 'public';
+}

@@ -5,6 +5,7 @@ import { CurrentActor } from '@app/core/graphql';
 import { DataNeedNode } from '@app/needs/api';
 import { ProviderNode } from '@app/providers/api';
 import { AnalyticsService, FocusType } from '../analytics.service';
+import { REPORT_LIST_DEFAULT, REPORT_LIST_MAX } from '../domain/report';
 import {
   BlockerGraph,
   BlockerGraphInput,
@@ -43,6 +44,7 @@ export class AnalyticsResolver {
       openOnly: input?.openOnly,
       layers: input?.layers,
       limit: input?.limit,
+      edgeLimit: input?.edgeLimit,
     });
   }
 
@@ -122,9 +124,16 @@ export class AnalyticsResolver {
     @CurrentActor() actor: Actor,
     @Args('from') from: Date,
     @Args('to') to: Date,
+    @Args('first', {
+      type: () => Int,
+      nullable: true,
+      defaultValue: REPORT_LIST_DEFAULT,
+      description: `Most blockers in each list and in the Markdown, 1 to ${REPORT_LIST_MAX}; counts stay complete.`,
+    })
+    first: number | null,
   ): Promise<ProgressReport> {
     const now = Date.now();
-    const report = await this.analytics.progressReport(actor, from, to);
+    const report = await this.analytics.progressReport(actor, from, to, first ?? REPORT_LIST_DEFAULT);
     return {
       ...report,
       newBlockers: report.newBlockers.map((b) => BlockerNode.from(b, now)),

@@ -83,6 +83,19 @@ export class BlockerGraphInput {
   @Min(1)
   @Max(5000)
   limit?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: 2000,
+    description:
+      'Most edges returned, 1 to 20000: those among the first nodes (nearest, most connected) first. ' +
+      'truncated says when edges were cut; totalEdges counts them all.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20000)
+  edgeLimit?: number | null;
 }
 
 @ObjectType()
@@ -93,7 +106,9 @@ export class BlockerGraph {
   edges: GraphEdge[];
   @Field(() => Int, { description: 'Nodes that matched before the limit cut.' })
   totalNodes: number;
-  @Field()
+  @Field(() => Int, { description: 'Edges among the nodes returned, before the edgeLimit cut.' })
+  totalEdges: number;
+  @Field({ description: 'Nodes (limit) or edges (edgeLimit) were cut.' })
   truncated: boolean;
 }
 

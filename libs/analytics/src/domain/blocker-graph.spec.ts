@@ -5,6 +5,8 @@ import {
   GraphInput,
   GraphNodeKind,
   neighbourhood,
+  neighbourhoodOf,
+  sourceOf,
 } from './blocker-graph';
 
 /**
@@ -105,7 +107,7 @@ describe('blocker graph', () => {
 
   describe('neighbourhood', () => {
     it('depth 1 around a provider: the provider, its neighbours and the edges among them', () => {
-      const answer = neighbourhood(graph, { focusId: 'A', depth: 1, limit: 100 });
+      const answer = neighbourhood(graph, { focusId: 'A', depth: 1, limit: 100, edgeLimit: 1000 });
       expect(ids(answer)).toEqual(['A', 'B', 'b1']);
       expect(edgeKeys(answer)).toEqual(['BLOCKS b1->A n1', 'BLOCKS b1->B n1', 'NEEDS A->B n1']);
       expect(answer).toMatchObject({ totalNodes: 3, truncated: false });
@@ -113,23 +115,27 @@ describe('blocker graph', () => {
     });
 
     it('depth 2 follows edges in both directions', () => {
-      const answer = neighbourhood(graph, { focusId: 'A', depth: 2, limit: 100 });
+      const answer = neighbourhood(graph, { focusId: 'A', depth: 2, limit: 100, edgeLimit: 1000 });
       expect(ids(answer)).toEqual(['A', 'B', 'C', 'b1', 'b2', 'b3', 'dB']);
     });
 
     it('depth 0 is the focus alone when it has connections', () => {
-      const answer = neighbourhood(graph, { focusId: 'b1', depth: 0, limit: 100 });
+      const answer = neighbourhood(graph, { focusId: 'b1', depth: 0, limit: 100, edgeLimit: 1000 });
       expect(answer).toEqual({
         nodes: [graph.nodes.get('b1')],
         edges: [],
         totalNodes: 1,
+        totalEdges: 0,
         truncated: false,
       });
     });
 
     it('around a dataset and around a blocker', () => {
-      expect(ids(neighbourhood(graph, { focusId: 'dE', depth: 4, limit: 100 }))).toEqual(['D', 'dE']);
-      expect(ids(neighbourhood(graph, { focusId: 'b2', depth: 1, limit: 100 }))).toEqual([
+      expect(ids(neighbourhood(graph, { focusId: 'dE', depth: 4, limit: 100, edgeLimit: 1000 }))).toEqual([
+        'D',
+        'dE',
+      ]);
+      expect(ids(neighbourhood(graph, { focusId: 'b2', depth: 1, limit: 100, edgeLimit: 1000 }))).toEqual([
         'B',
         'C',
         'b1',
@@ -138,25 +144,27 @@ describe('blocker graph', () => {
     });
 
     it('a node without connections, or one not in the graph, gives an empty answer', () => {
-      const empty = { nodes: [], edges: [], totalNodes: 0, truncated: false };
-      expect(neighbourhood(graph, { focusId: 'Z', depth: 4, limit: 100 })).toEqual(empty);
-      expect(neighbourhood(graph, { focusId: 'hidden', depth: 4, limit: 100 })).toEqual(empty);
+      const empty = { nodes: [], edges: [], totalNodes: 0, totalEdges: 0, truncated: false };
+      expect(neighbourhood(graph, { focusId: 'Z', depth: 4, limit: 100, edgeLimit: 1000 })).toEqual(empty);
+      expect(neighbourhood(graph, { focusId: 'hidden', depth: 4, limit: 100, edgeLimit: 1000 })).toEqual(
+        empty,
+      );
     });
 
     it('the whole graph is every connected node', () => {
-      const answer = neighbourhood(graph, { focusId: null, depth: 0, limit: 100 });
+      const answer = neighbourhood(graph, { focusId: null, depth: 0, limit: 100, edgeLimit: 1000 });
       expect(ids(answer)).toEqual(['A', 'B', 'C', 'D', 'b1', 'b2', 'b3', 'dB', 'dE']);
       expect(answer.edges).toHaveLength(graph.edges.length);
     });
 
     it('cuts at the limit: nearest first, then most connected, then by id; says it was cut', () => {
-      const answer = neighbourhood(graph, { focusId: 'A', depth: 4, limit: 3 });
+      const answer = neighbourhood(graph, { focusId: 'A', depth: 4, limit: 3, edgeLimit: 1000 });
       // distance 1 from A: B (degree 6) and b1 (degree 4); so A, B, b1.
       expect(answer.nodes.map((n) => n.id)).toEqual(['A', 'B', 'b1']);
       expect(answer).toMatchObject({ totalNodes: 7, truncated: true });
       expect(edgeKeys(answer)).toEqual(['BLOCKS b1->A n1', 'BLOCKS b1->B n1', 'NEEDS A->B n1']);
 
-      const whole = neighbourhood(graph, { focusId: null, depth: 0, limit: 2 });
+      const whole = neighbourhood(graph, { focusId: null, depth: 0, limit: 2, edgeLimit: 1000 });
       expect(whole.nodes.map((n) => n.id)).toEqual(['B', 'b1']);
       expect(whole).toMatchObject({
         totalNodes: 9,
@@ -165,12 +173,37 @@ describe('blocker graph', () => {
       });
     });
 
+    it('cuts edges at edgeLimit: those among the first nodes first; says it was cut', () => {
+      const all = neighbourhood(graph, { focusId: 'A', depth: 2, limit: 100, edgeLimit: 1000 });
+      const cut = neighbourhood(graph, { focusId: 'A', depth: 2, limit: 100, edgeLimit: 3 });
+      expect(cut.nodes).toEqual(all.nodes);
+      // A, B and b1 come first (distance 0 and 1); the three edges among them are kept.
+      expect(edgeKeys(cut)).toEqual(['BLOCKS b1->A n1', 'BLOCKS b1->B n1', 'NEEDS A->B n1']);
+      expect(cut).toMatchObject({ totalEdges: all.edges.length, truncated: true });
+      expect(all).toMatchObject({ totalEdges: all.edges.length, truncated: false });
+    });
+
+    it('neighbourhoodOf a GraphSource answers exactly as neighbourhood', () => {
+      const source = sourceOf(graph);
+      for (const focusId of [null, 'A', 'B', 'b1', 'b2', 'dE', 'Z']) {
+        for (const depth of [0, 1, 2, 4]) {
+          for (const limit of [1, 2, 3, 5, 100]) {
+            for (const edgeLimit of [1, 2, 4, 1000]) {
+              const query = { focusId, depth, limit, edgeLimit };
+              expect(neighbourhoodOf(source, query)).toEqual(neighbourhood(graph, query));
+            }
+          }
+        }
+      }
+    });
+
     it('gives the same answer every time', () => {
-      const a = neighbourhood(graph, { focusId: null, depth: 0, limit: 5 });
+      const a = neighbourhood(graph, { focusId: null, depth: 0, limit: 5, edgeLimit: 1000 });
       const b = neighbourhood(buildBlockerGraph({ ...input, needs: [...input.needs].reverse() }), {
         focusId: null,
         depth: 0,
         limit: 5,
+        edgeLimit: 1000,
       });
       expect(b).toEqual(a);
     });

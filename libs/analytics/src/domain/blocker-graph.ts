@@ -114,6 +114,8 @@ export interface NeighbourhoodQuery {
   depth: number;
   /** Most nodes returned. */
   limit: number;
+  /** Most edges returned. */
+  edgeLimit: number;
 }
 
 export interface GraphAnswer {
@@ -121,16 +123,29 @@ export interface GraphAnswer {
   edges: GraphEdgeData[];
   /** Nodes that matched before the limit cut. */
   totalNodes: number;
+  /** Edges among the nodes kept, before the edge limit cut. */
+  totalEdges: number;
+  /** Nodes or edges were cut. */
   truncated: boolean;
 }
 
 const EDGE_ORDER: Record<GraphEdgeKind, number> = { NEEDS: 0, HOLDS: 1, BLOCKS: 2, DEPENDS_ON: 3 };
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The order of edges in an answer. */
+export const compareEdges = (a: GraphEdgeData, b: GraphEdgeData): number =>
+  EDGE_ORDER[a.kind] - EDGE_ORDER[b.kind] ||
+  compareText(a.source, b.source) ||
+  compareText(a.target, b.target) ||
+  compareText(a.needId ?? '', b.needId ?? '');
+
 /**
  * The focus's neighbourhood (or every connected node), cut at `limit` nodes: nearest first, then the
  * most connected, then by id, so the same question always gets the same answer. Edges are those
- * between the nodes kept.
+ * between the nodes kept, cut at `edgeLimit`: those among the nodes nearer the top of that order first
+ * (an edge ranks by the later of its two end points), then in answer order. This is the reference
+ * definition over a built graph; neighbourhoodOf answers the same from a GraphSource without
+ * building the whole graph.
  */
 export function neighbourhood(graph: GraphData, query: NeighbourhoodQuery): GraphAnswer {
   const adjacent = new Map<string, Set<string>>();
@@ -168,20 +183,126 @@ export function neighbourhood(graph: GraphData, query: NeighbourhoodQuery): Grap
     (a, b) => distance.get(a)! - distance.get(b)! || degree(b) - degree(a) || compareText(a, b),
   );
   const kept = ranked.slice(0, Math.max(0, query.limit));
-  const keep = new Set(kept);
-  const edges = graph.edges
-    .filter((e) => keep.has(e.source) && keep.has(e.target))
-    .sort(
-      (a, b) =>
-        EDGE_ORDER[a.kind] - EDGE_ORDER[b.kind] ||
-        compareText(a.source, b.source) ||
-        compareText(a.target, b.target) ||
-        compareText(a.needId ?? '', b.needId ?? ''),
-    );
+  const position = new Map(kept.map((id, i) => [id, i]));
+  const among = graph.edges.filter((e) => position.has(e.source) && position.has(e.target));
+  const rank = (e: GraphEdgeData): number => Math.max(position.get(e.source)!, position.get(e.target)!);
+  const edges = among
+    .sort((a, b) => rank(a) - rank(b) || compareEdges(a, b))
+    .slice(0, Math.max(0, query.edgeLimit))
+    .sort(compareEdges);
   return {
     nodes: kept.map((id) => graph.nodes.get(id)!),
     edges,
     totalNodes: ranked.length,
-    truncated: ranked.length > kept.length,
+    totalEdges: among.length,
+    truncated: ranked.length > kept.length || among.length > edges.length,
+  };
+}
+
+/** A graph read node by node, so that a neighbourhood never needs the whole graph built. */
+export interface GraphSource {
+  /** Every node with at least one edge (asked only for the whole-graph answer). */
+  connected(): Iterable<string>;
+  /** The distinct nodes joined to this one by an edge in either direction (itself for a loop). */
+  neighbours(id: string): readonly string[];
+  /** The edges whose source is this node. */
+  outEdges(id: string): readonly GraphEdgeData[];
+  node(id: string): GraphNodeData;
+}
+
+/** The `count` best ids by degree (highest first), then by id: a selection, not a sort of them all. */
+function topByDegree(ids: string[], degree: (id: string) => number, count: number): string[] {
+  const order = (a: string, b: string): number => degree(b) - degree(a) || compareText(a, b);
+  if (ids.length <= count) return ids.sort(order);
+  const degrees = Int32Array.from(ids, degree).sort();
+  const threshold = degrees[degrees.length - count];
+  return ids
+    .filter((id) => degree(id) >= threshold)
+    .sort(order)
+    .slice(0, count);
+}
+
+/** neighbourhood() over a GraphSource: the same answer, reading only the nodes it needs. */
+export function neighbourhoodOf(source: GraphSource, query: NeighbourhoodQuery): GraphAnswer {
+  const degree = (id: string): number => source.neighbours(id).length;
+  // Nodes by distance from the focus (every connected node at distance 0 without a focus).
+  const rings: string[][] = [];
+  if (query.focusId === null) {
+    rings.push([...source.connected()]);
+  } else if (degree(query.focusId) > 0) {
+    const seen = new Set([query.focusId]);
+    rings.push([query.focusId]);
+    for (let hop = 1; hop <= query.depth; hop++) {
+      const next: string[] = [];
+      for (const id of rings[hop - 1]) {
+        for (const n of source.neighbours(id)) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          next.push(n);
+        }
+      }
+      if (next.length === 0) break;
+      rings.push(next);
+    }
+  }
+  const totalNodes = rings.reduce((sum, ring) => sum + ring.length, 0);
+  const kept: string[] = [];
+  for (const ring of rings) {
+    const room = query.limit - kept.length;
+    if (room <= 0) break;
+    kept.push(...topByDegree(ring, degree, room));
+  }
+
+  // Edges among the kept nodes, each found once at its source, grouped by the later end's position.
+  const position = new Map(kept.map((id, i) => [id, i]));
+  const byRank: GraphEdgeData[][] = kept.map(() => []);
+  let totalEdges = 0;
+  for (const id of kept) {
+    const at = position.get(id)!;
+    for (const e of source.outEdges(id)) {
+      const other = position.get(e.target);
+      if (other === undefined) continue;
+      totalEdges++;
+      byRank[Math.max(at, other)].push(e);
+    }
+  }
+  const edges: GraphEdgeData[] = [];
+  for (const group of byRank) {
+    const room = query.edgeLimit - edges.length;
+    if (room <= 0) break;
+    edges.push(...(group.length > room ? group.sort(compareEdges).slice(0, room) : group));
+  }
+  edges.sort(compareEdges);
+  return {
+    nodes: kept.map((id) => source.node(id)),
+    edges,
+    totalNodes,
+    totalEdges,
+    truncated: totalNodes > kept.length || totalEdges > edges.length,
+  };
+}
+
+/** A built graph as a GraphSource (for tests, and for graphs small enough to build whole). */
+export function sourceOf(graph: GraphData): GraphSource {
+  const adjacent = new Map<string, Set<string>>();
+  const out = new Map<string, GraphEdgeData[]>();
+  const link = (a: string, b: string): void => {
+    const set = adjacent.get(a);
+    if (set) set.add(b);
+    else adjacent.set(a, new Set([b]));
+  };
+  for (const e of graph.edges) {
+    link(e.source, e.target);
+    link(e.target, e.source);
+    const list = out.get(e.source);
+    if (list) list.push(e);
+    else out.set(e.source, [e]);
+  }
+  const neighbours = new Map([...adjacent].map(([id, set]) => [id, [...set]]));
+  return {
+    connected: () => neighbours.keys(),
+    neighbours: (id) => neighbours.get(id) ?? [],
+    outEdges: (id) => out.get(id) ?? [],
+    node: (id) => graph.nodes.get(id)!,
   };
 }

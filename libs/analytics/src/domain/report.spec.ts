@@ -146,6 +146,29 @@ describe('markdown', () => {
     expect(md).toContain('_Totals include confidential blockers that are not listed._');
   });
 
+  it('says when a list is cut, and tells cut lists apart from unlisted confidential blockers', () => {
+    const cut = renderProgressReport({
+      ...report,
+      reported: 250,
+      resolved: 3,
+      listable: { newBlockers: 250, resolvedBlockers: 3, staleBlockers: 1 },
+    });
+    expect(cut).toContain(
+      '| KNP-7 | Title with \\| pipe | Legal | High | Triaged |\n\n_The first 1 of 250 are listed._',
+    );
+    expect(cut).toContain('(reference: Stb. 2027, 12)\n\n_The first 1 of 3 are listed._');
+    expect(cut.match(/are listed/g)).toHaveLength(2);
+    expect(cut).not.toContain('confidential');
+
+    const hidden = renderProgressReport({
+      ...report,
+      reported: 250,
+      listable: { newBlockers: 249, resolvedBlockers: 1, staleBlockers: 1 },
+    });
+    expect(hidden).toContain('_The first 1 of 249 are listed._');
+    expect(hidden).toContain('_Totals include confidential blockers that are not listed._');
+  });
+
   it('says when the period has not ended', () => {
     const md = renderProgressReport({ ...report, asOf: new Date('2027-03-01T12:00Z') });
     expect(md).toContain(

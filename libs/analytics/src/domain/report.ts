@@ -69,7 +69,20 @@ export interface ProgressReportData {
   newBlockers: readonly ReportBlockerLine[];
   resolvedBlockers: readonly ResolvedLine[];
   staleBlockers: readonly StaleLine[];
+  /**
+   * How many blockers each list would hold uncut: those the reader may see. A list holds the first of
+   * them (the lists are bounded); without this, every one the reader may see is listed.
+   */
+  listable?: { newBlockers: number; resolvedBlockers: number; staleBlockers: number };
 }
+
+/** A list holds at most this many blockers unless asked otherwise; the counts stay complete. */
+export const REPORT_LIST_DEFAULT = 100;
+export const REPORT_LIST_MAX = 1000;
+
+/** The line under a cut list: how many of the listable ones it shows. */
+const cutNote = (shown: number, listable: number): string[] =>
+  shown < listable ? ['', `_The first ${shown} of ${listable} are listed._`] : [];
 
 /** Markdown-escape inline text; table cells also lose line breaks. */
 export function escapeMarkdown(text: string): string {
@@ -146,6 +159,11 @@ export function renderProgressReport(report: ProgressReportData): string {
     '',
   );
 
+  const listable = report.listable ?? {
+    newBlockers: report.newBlockers.length,
+    resolvedBlockers: report.resolvedBlockers.length,
+    staleBlockers: report.staleBlockers.length,
+  };
   lines.push('## Resolved blockers', '');
   if (report.resolvedBlockers.length === 0) lines.push('None.');
   for (const b of report.resolvedBlockers) {
@@ -158,7 +176,7 @@ export function renderProgressReport(report: ProgressReportData): string {
         `after ${formatDays(b.daysToResolve)} days. ${how}`,
     );
   }
-  lines.push('');
+  lines.push(...cutNote(report.resolvedBlockers.length, listable.resolvedBlockers), '');
 
   lines.push('## New blockers', '');
   if (report.newBlockers.length === 0) lines.push('None.');
@@ -175,6 +193,7 @@ export function renderProgressReport(report: ProgressReportData): string {
           humanise(b.status),
         ]),
       ),
+      ...cutNote(report.newBlockers.length, listable.newBlockers),
     );
   lines.push('');
 
@@ -195,13 +214,14 @@ export function renderProgressReport(report: ProgressReportData): string {
           String(b.daysWithoutChange),
         ]),
       ),
+      ...cutNote(report.staleBlockers.length, listable.staleBlockers),
     );
   lines.push('');
 
   const listed =
-    report.newBlockers.length < report.reported ||
-    report.resolvedBlockers.length < report.resolved ||
-    report.staleBlockers.length < report.stale;
+    listable.newBlockers < report.reported ||
+    listable.resolvedBlockers < report.resolved ||
+    listable.staleBlockers < report.stale;
   if (listed) lines.push('_Totals include confidential blockers that are not listed._', '');
   return lines.join('\n').replace(/\n+$/, '\n');
 }
