@@ -512,7 +512,9 @@ describe('analytics', () => {
         truncated: true,
       });
       // Every edge kept lies among nodes no later than those of any edge left out.
-      const position = new Map(whole.nodes.map((n: any, i: number) => [n.id, i]));
+      const position = new Map<string, number>(
+        whole.nodes.map((n: any, i: number): [string, number] => [n.id, i]),
+      );
       const rank = (e: any): number => Math.max(position.get(e.source)!, position.get(e.target)!);
       const key = (e: any): string => `${e.kind} ${e.source} ${e.target} ${e.needId}`;
       const keptKeys = new Set(cut.edges.map(key));

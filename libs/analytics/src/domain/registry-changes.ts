@@ -35,6 +35,8 @@ export const KNOWN_ACTIONS: ReadonlySet<string> = new Set([
   'blocker.endorsed',
   'blocker.endorsement_withdrawn',
   'steering.decided',
+  'steering.rank_shifted',
+  'priority.urgency_changed',
   'comment.added',
   'need.declared',
   'need.updated',
