@@ -513,7 +513,8 @@ class ImportRun {
       await this.step(this.origins.blocker(b.key, 'dependsOn'), () =>
         this.s.relations.addDependency(this.actor, id, depId),
       );
-      this.touch(b, `let ${b.key} wait for ${dep}`);
+      const [waiting, first] = [await this.current(b), await this.s.blockers.findVisible(this.actor, depId)];
+      this.touch(b, `let KNP-${waiting.number} wait for KNP-${first!.number}`);
     }
   }
 
