@@ -63,7 +63,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function createDatabase(suffix: string): Promise<string> {
+export async function createDatabase(suffix: string): Promise<string> {
   const runUrl = process.env.KNOOPPUNT_TEST_DATABASE_URL;
   const adminUrl = process.env.KNOOPPUNT_TEST_ADMIN_URL;
   if (!runUrl || !adminUrl)

@@ -199,7 +199,8 @@ export class AuthService {
     };
   }
 
-  private async recordUser(claims: TokenClaims): Promise<Actor> {
+  /** Record (or refresh) the user these claims describe and return them as an Actor; the CLI acts through it too. */
+  async recordUser(claims: TokenClaims): Promise<Actor> {
     let providerId: string | null = null;
     if (claims.org) {
       const rows: Array<{ id: string }> = await this.dataSource.query(

@@ -1,0 +1,69 @@
+import { prerequisitesFirst } from '../registry-document';
+import { describeProblem } from './problems';
+import { readDocument } from './json-document';
+
+const blocker = (key: string, extra: Record<string, unknown> = {}) => ({
+  key,
+  title: `Blocker ${key}`,
+  description: 'Described',
+  type: 'NO_LEGAL_BASIS',
+  severity: 'HIGH',
+  affectedNeeds: ['N1'],
+  ...extra,
+});
+const need = { ref: 'N1', requester: 'SVB', supplier: 'UWV', purpose: 'Outreach' };
+
+describe('a registry document read from JSON', () => {
+  it('fills in defaults and turns the derived BLOCKED state back into REQUESTED', () => {
+    const { document, problems } = readDocument({
+      format: 'knooppunt-registry',
+      version: 1,
+      needs: [{ ...need, state: 'BLOCKED' }],
+      blockers: [blocker('KNP-1')],
+    });
+    expect(problems).toEqual([]);
+    expect(document.needs[0]).toMatchObject({ state: 'REQUESTED', dataElements: [], annualCases: null });
+    expect(document.blockers[0]).toMatchObject({
+      status: 'REPORTED',
+      perceived: false,
+      resolution: null,
+      decision: null,
+    });
+  });
+
+  it('names problems by their path', () => {
+    const { problems } = readDocument({
+      format: 'knooppunt-registry',
+      version: 1,
+      needs: [need],
+      blockers: [
+        blocker('KNP-1', { severity: 'URGENT', layer: 'SEMANTIC', dependsOn: ['KNP-9'] }),
+        blocker('KNP-2', {
+          status: 'RESOLVED',
+          impact: { peopleAffectedPerYear: -1 },
+          affectedNeeds: ['N7'],
+        }),
+      ],
+    });
+    expect(problems.map(describeProblem)).toEqual([
+      'column "blockers[0].severity": unknown severity "URGENT"; use CRITICAL, HIGH, MEDIUM, LOW',
+      'column "blockers[0].layer": layer SEMANTIC does not match type NO_LEGAL_BASIS, which is LEGAL',
+      'column "blockers[1].impact.peopleAffectedPerYear": must be a whole number of zero or more',
+      'column "blockers[1].resolution": a resolved blocker needs a resolution',
+      'column "blockers[0].dependsOn": no blocker with key "KNP-9" in the document',
+      'column "blockers[1].affectedNeeds": no need with ref "N7" in the document',
+    ]);
+    expect(readDocument({ format: 'something else' }).problems.map(describeProblem)).toEqual([
+      'column "format": not a registry document (format "knooppunt-registry")',
+    ]);
+  });
+
+  it('orders blockers so that prerequisites come first', () => {
+    const order = prerequisitesFirst([
+      { key: 'a', dependsOn: ['c'] },
+      { key: 'b', dependsOn: [] },
+      { key: 'c', dependsOn: ['b'] },
+    ]);
+    expect(order.map((b) => b.key)).toEqual(['b', 'c', 'a']);
+  });
+});
