@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import { cli, inspectPdf, runCli } from './support/cli';
-import { reference } from './support/demo';
+import { oinOf, reference } from './support/demo';
 import { createDatabase, ROOT, TestServer, token } from './support/server';
 
 const example = (name: string): string => resolve(ROOT, 'docs/examples', name);
@@ -238,11 +238,28 @@ describe('knooppunt JSON export and import: a round trip', () => {
   it(
     're-imports an export into an empty registry with nothing lost',
     async () => {
-      // A registry filled through the API: the demo data and a steering decision on top.
+      // A registry filled through the API: the demo data (resolved blockers with their resolutions,
+      // dependencies, a confidential blocker), steering decisions, endorsements, comments, and a
+      // duplicate whose original was resolved after the merge.
       const server = await TestServer.start({ demo: true });
       const source = server.databaseUrl;
+      const steering = token('STEERING');
+      const steward = (key: string): string =>
+        token('STEWARD', { org: oinOf(key), sub: `steward-${key.toLowerCase()}`, name: `Steward of ${key}` });
+      type Node = { id: string; version: number; status: string; title: string };
+      const byTitle = async (): Promise<Map<string, Node>> => {
+        const { blockers } = await server.ok<{ blockers: { nodes: Node[] } }>(
+          '{ blockers(first: 100) { nodes { id version status title } } }',
+          {},
+          steering,
+        );
+        return new Map(blockers.nodes.map((b) => [b.title, b]));
+      };
+      const titleOf = (key: string): string => reference.blockers.find((b) => b.key === key)!.title;
+      const TRANSITION = `mutation ($input: TransitionBlockerInput!) { transitionBlocker(input: $input) { id } }`;
+      const ENDORSE = `mutation ($input: EndorseBlockerInput!) { endorseBlocker(input: $input) { id } }`;
+      const COMMENT = `mutation ($input: AddCommentInput!) { addComment(input: $input) { id } }`;
       try {
-        const steering = token('STEERING');
         const { blockers } = await server.ok<{
           blockers: { nodes: Array<{ id: string; version: number; status: string }> };
         }>(
@@ -269,6 +286,57 @@ describe('knooppunt JSON export and import: a round trip', () => {
             steering,
           );
         }
+        let all = await byTitle();
+        const original = () => all.get(titleOf('B12'))!;
+        const duplicate = () => all.get(titleOf('B16'))!;
+        await server.ok(
+          ENDORSE,
+          { input: { blockerId: duplicate().id, note: 'We see this too' } },
+          steward('UWV'),
+        );
+        await server.ok(ENDORSE, { input: { blockerId: original().id, note: null } }, steward('SVB'));
+        await server.ok(
+          COMMENT,
+          { input: { blockerId: duplicate().id, body: 'Same as the fines' } },
+          steward('UWV'),
+        );
+        await server.ok(COMMENT, { input: { blockerId: original().id, body: 'On the agenda' } }, steering);
+        const confidential = all.get(CONFIDENTIAL.title)!;
+        await server.ok(
+          COMMENT,
+          { input: { blockerId: confidential.id, body: 'Awaiting advice' } },
+          steering,
+        );
+        all = await byTitle();
+        await server.ok(
+          TRANSITION,
+          {
+            input: {
+              id: duplicate().id,
+              expectedVersion: duplicate().version,
+              to: 'DUPLICATE',
+              duplicateOfId: original().id,
+            },
+          },
+          steering,
+        );
+        all = await byTitle();
+        await server.ok(
+          TRANSITION,
+          {
+            input: {
+              id: original().id,
+              expectedVersion: original().version,
+              to: 'RESOLVED',
+              resolution: {
+                kind: 'DATA_QUALITY_FIX',
+                summary: 'Addresses refreshed from the BRP',
+                reference: null,
+              },
+            },
+          },
+          steering,
+        );
       } finally {
         await server.stop();
       }
@@ -276,7 +344,25 @@ describe('knooppunt JSON export and import: a round trip', () => {
       const exported = JSON.parse(
         (await cli(source, ['export', '--format', 'json', '--as', 'ADMIN'])).stdout,
       );
+      const find = (doc: any, key: string): any => doc.blockers.find((b: any) => b.title === titleOf(key));
+      // What the comparison below must carry.
       expect(exported.blockers.filter((b: { decision: unknown }) => b.decision !== null)).toHaveLength(2);
+      expect(find(exported, 'B16')).toMatchObject({
+        status: 'DUPLICATE',
+        affectedNeeds: [],
+        endorsements: [],
+      });
+      expect(find(exported, 'B16').duplicateOf).toBe(find(exported, 'B12').key);
+      expect(find(exported, 'B12').status).toBe('RESOLVED');
+      expect(find(exported, 'B12').resolution.summary).toBe('Addresses refreshed from the BRP');
+      expect(find(exported, 'B12').endorsements.map((e: any) => [e.user.subject, e.note])).toEqual([
+        ['steward-uwv', 'We see this too'],
+        ['steward-svb', null],
+      ]);
+      expect(find(exported, 'B16').comments.map((c: any) => c.author.subject)).toEqual(['steward-uwv']);
+      expect(find(exported, 'B19')).toMatchObject({ confidential: true });
+      expect(find(exported, 'B19').comments).toHaveLength(1);
+      expect(find(exported, 'B4').dependsOn).toEqual([find(exported, 'B3').key]);
       const file = join(tmp, 'registry.json');
       writeFileSync(file, JSON.stringify(exported));
 
@@ -286,6 +372,35 @@ describe('knooppunt JSON export and import: a round trip', () => {
       const again = JSON.parse((await cli(target, ['export', '--format', 'json', '--as', 'ADMIN'])).stdout);
       expect(canonical(again)).toEqual(canonical(exported));
       expect(again.blockers.length).toBe(reference.blockers.length);
+
+      // The rows keep their authors; the audit trail names the import's actor.
+      const authoredByImport = await scalar(
+        target,
+        `SELECT count(*) AS n FROM comment c JOIN app_user u ON u.id = c.author_id WHERE u.subject LIKE 'cli-%'`,
+      );
+      expect(authoredByImport).toBe(0);
+      expect(
+        await scalar(
+          target,
+          `SELECT count(*) AS n FROM audit_event e JOIN app_user u ON u.id = e.actor_id
+           WHERE e.action IN ('comment.added', 'blocker.endorsed') AND u.subject = 'cli-admin'`,
+        ),
+      ).toBe(5);
+
+      // A second run changes nothing.
+      const twice = await cli(target, ['import', file]);
+      expect(twice.stdout).toContain('Nothing to change');
+      expect(twice.stdout).toMatch(/blockers\s+0\s+0\s+19\s+0/);
+
+      // Only ADMIN records a comment in another user's name.
+      const extra = structuredClone(exported);
+      find(extra, 'B12').comments.push({ ...find(extra, 'B12').comments[0], body: 'Another' });
+      const extraFile = join(tmp, 'registry-extra.json');
+      writeFileSync(extraFile, JSON.stringify(extra));
+      const refused = await runCli(target, ['import', extraFile, '--as', 'STEERING']);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain('Only ADMIN records a comment');
+      expect(await scalar(target, `SELECT count(*) AS n FROM comment WHERE body = 'Another'`)).toBe(0);
     },
     SLOW,
   );

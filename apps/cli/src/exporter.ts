@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { BlockerFilterValues, blockerQuery, BlockerNeedEntity, layerOf } from '@app/blockers';
-import { BlockerDependencyEntity } from '@app/blockers/entities/links.entity';
+import { UserEntity } from '@app/auth';
+import {
+  BlockerDependencyEntity,
+  CommentEntity,
+  EndorsementEntity,
+} from '@app/blockers/entities/links.entity';
 import { Actor, TransactionService } from '@app/core';
 import { DataNeedEntity } from '@app/needs';
 import { DatasetEntity, ProviderEntity } from '@app/providers';
 import {
   DocBlocker,
+  DocUser,
   DOCUMENT_FORMAT,
   DOCUMENT_VERSION,
   providerRef,
@@ -101,6 +107,34 @@ export class RegistryExporter {
       ? await m.getRepository(BlockerDependencyEntity).find({ where: { blockerId: In(ids) } })
       : [];
     const ref = (id: string | null): string | null => (id ? refOf.get(id)! : null);
+    const endorsements = ids.length
+      ? await m
+          .getRepository(EndorsementEntity)
+          .find({ where: { blockerId: In(ids) }, order: { createdAt: 'ASC', providerId: 'ASC' } })
+      : [];
+    const comments = ids.length
+      ? await m
+          .getRepository(CommentEntity)
+          .find({ where: { blockerId: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } })
+      : [];
+    const userIds = [
+      ...new Set([
+        ...endorsements.flatMap((e) => (e.userId ? [e.userId] : [])),
+        ...comments.map((c) => c.authorId),
+      ]),
+    ];
+    const users = new Map(
+      (userIds.length ? await m.getRepository(UserEntity).findBy({ id: In(userIds) }) : []).map((u) => [
+        u.id,
+        u,
+      ]),
+    );
+    const user = (id: string | null): DocUser | null => {
+      const u = id ? users.get(id) : undefined;
+      return u
+        ? { subject: u.subject, name: u.name, roles: [...u.roles].sort(), provider: ref(u.providerId) }
+        : null;
+    };
     return {
       format: DOCUMENT_FORMAT,
       version: DOCUMENT_VERSION,
@@ -169,6 +203,17 @@ export class RegistryExporter {
           ? { level: b.priorityLevel, rank: b.priorityRank, rationale: b.priorityRationale ?? '' }
           : null,
         duplicateOf: b.duplicateOfId ? (keyOf.get(b.duplicateOfId) ?? null) : null,
+        endorsements: endorsements
+          .filter((e) => e.blockerId === b.id)
+          .map((e) => ({
+            provider: refOf.get(e.providerId)!,
+            user: user(e.userId),
+            note: e.note,
+            date: e.createdAt.toISOString(),
+          })),
+        comments: comments
+          .filter((c) => c.blockerId === b.id)
+          .map((c) => ({ author: user(c.authorId)!, body: c.body, date: c.createdAt.toISOString() })),
       })),
     };
   }

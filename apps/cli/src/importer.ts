@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UserEntity } from '@app/auth';
 import {
   blockerQuery,
   BlockerEntity,
@@ -24,12 +25,13 @@ import { ImportProblems, Problem } from './inventory/problems';
 import {
   DocBlocker,
   DocDataset,
+  DocUser,
   DocNeed,
   DocProvider,
   holds,
-  prerequisitesFirst,
   Origins,
   RegistryDocument,
+  statusOrder,
 } from './registry-document';
 
 export const ENTITY_KINDS = ['providers', 'datasets', 'needs', 'blockers'] as const;
@@ -64,7 +66,9 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === 
 /**
  * Applies a registry document through the domain services, in one transaction: providers and datasets
  * (created when missing), needs, blockers with their affected needs, dependencies, status (reached
- * through recorded transitions), steering decisions, and finally the needs' own states. Every record
+ * through recorded transitions; a duplicate merged into its original before the original's own status),
+ * steering decisions, endorsements and comments (in their authors' names), and finally the needs' own
+ * states. Every record
  * is matched by its natural key first (provider by OIN, TOOI URI or name; dataset by holder and code or
  * name; need by requester, supplier and purpose; blocker by title), so a second run changes nothing.
  * An import adds and updates; it never deletes. A dry run does all of it and rolls back.
@@ -174,18 +178,26 @@ class ImportRun {
     for (const p of this.orderedProviders()) await this.provider(p);
     for (const d of this.doc.datasets) await this.dataset(d);
     for (const n of this.doc.needs) await this.need(n);
-    const duplicates = this.doc.blockers.filter((b) => b.status === BlockerStatus.DUPLICATE);
-    for (const b of duplicates) {
+    // A duplicate is imported with its original (reported on the original's needs and merged into it);
+    // one whose original the document does not hold is left out.
+    const keys = new Set(this.doc.blockers.map((b) => b.key));
+    const orphan = (b: DocBlocker): boolean =>
+      b.status === BlockerStatus.DUPLICATE && !(b.duplicateOf && keys.has(b.duplicateOf));
+    for (const b of this.doc.blockers.filter(orphan)) {
       this.counts.blockers.skipped++;
       this.changes.push(
-        `skip blocker "${b.title}": a DUPLICATE is not imported (its needs belong to ${b.duplicateOf ?? 'its original'})`,
+        `skip blocker "${b.title}": a DUPLICATE whose original is not in the file is not imported`,
       );
     }
-    const blockers = this.doc.blockers.filter((b) => b.status !== BlockerStatus.DUPLICATE);
+    const blockers = this.doc.blockers.filter((b) => !orphan(b));
+    const isDuplicate = (b: DocBlocker): boolean => b.status === BlockerStatus.DUPLICATE;
     for (const b of blockers) await this.blocker(b);
-    for (const b of blockers) await this.dependencies(b);
-    for (const b of prerequisitesFirst(blockers)) await this.status(b);
+    for (const b of blockers.filter((b) => !isDuplicate(b))) await this.dependencies(b);
+    for (const b of statusOrder(blockers)) await this.status(b);
+    // What stayed on a duplicate after its merge (a dependency that would have closed a cycle).
+    for (const b of blockers.filter(isDuplicate)) await this.dependencies(b);
     await this.decisions(blockers);
+    for (const b of blockers) await this.endorsementsAndComments(b);
     for (const n of this.doc.needs) await this.needState(n);
     for (const b of blockers) {
       if (!this.blockerCreated.has(b.key))
@@ -243,6 +255,12 @@ class ImportRun {
     for (const b of this.doc.blockers) {
       await check(b.reportingProvider, this.origins.blocker(b.key, 'reportingProvider'));
       await check(b.owner, this.origins.blocker(b.key, 'owner'));
+      for (const [i, e] of (b.endorsements ?? []).entries()) {
+        await check(e.provider, this.origins.blocker(b.key, `endorsements[${i}].provider`));
+        await check(e.user?.provider ?? null, this.origins.blocker(b.key, `endorsements[${i}].user`));
+      }
+      for (const [i, c] of (b.comments ?? []).entries())
+        await check(c.author.provider, this.origins.blocker(b.key, `comments[${i}].author`));
       for (const dep of b.dependsOn) {
         if (keys.has(dep) || !/^knp-\d+$/i.test(dep)) continue;
         if (!(await this.s.blockers.findVisibleByKey(this.actor, dep)))
@@ -410,6 +428,14 @@ class ImportRun {
   private async blocker(b: DocBlocker): Promise<void> {
     const where = this.origins.blocker(b.key);
     const needIds = b.affectedNeeds.map((ref) => this.needIds.get(ref)!);
+    // A duplicate's needs moved to its original: it is reported on those and merged again.
+    const original =
+      b.status === BlockerStatus.DUPLICATE
+        ? this.doc.blockers.find((o) => o.key === b.duplicateOf)
+        : undefined;
+    const reportOn = original
+      ? [...new Set([...needIds, ...original.affectedNeeds.map((ref) => this.needIds.get(ref)!)])]
+      : needIds;
     const ownerId = b.owner ? await this.providerId(b.owner) : null;
     const existing = await blockerQuery(this.m, this.actor)
       .andWhere("lower(regexp_replace(trim(b.title), '\\s+', ' ', 'g')) = :title", {
@@ -438,7 +464,7 @@ class ImportRun {
           description: b.description,
           type: b.type,
           severity: b.severity,
-          affectedNeedIds: needIds,
+          affectedNeedIds: reportOn,
           impact: b.impact,
           reportingProviderId,
         }),
@@ -535,12 +561,65 @@ class ImportRun {
             to,
             reason: REASON,
             resolution: to === BlockerStatus.RESOLVED ? b.resolution : null,
+            duplicateOfId:
+              to === BlockerStatus.DUPLICATE && b.duplicateOf ? this.blockerIds.get(b.duplicateOf) : null,
           }),
         );
       }
       this.touch(b, `move KNP-${current.number} to ${[...path].join(' -> ')}`);
     }
     this.tick();
+  }
+
+  /**
+   * Endorsements and comments as recorded in the file, in their authors' names (ADMIN only, see
+   * Permissions.recordOnBehalf); the import is the actor of their audit events. One endorsement per
+   * provider, one comment per author, date and body: a second run changes nothing.
+   */
+  private async endorsementsAndComments(b: DocBlocker): Promise<void> {
+    const id = this.blockerIds.get(b.key)!;
+    for (const [i, e] of (b.endorsements ?? []).entries()) {
+      const where = this.origins.blocker(b.key, `endorsements[${i}]`);
+      const providerId = await this.providerId(e.provider);
+      const userId = e.user ? await this.userId(e.user) : null;
+      const added = await this.step(where, () =>
+        this.s.relations.recordEndorsement(this.actor, id, {
+          providerId,
+          userId,
+          note: e.note,
+          createdAt: new Date(e.date),
+        }),
+      );
+      if (added) this.touch(b, `record the endorsement of ${b.key} by ${e.provider}`);
+    }
+    for (const [i, c] of (b.comments ?? []).entries()) {
+      const where = this.origins.blocker(b.key, `comments[${i}]`);
+      const authorId = await this.userId(c.author);
+      const added = await this.step(where, () =>
+        this.s.blockers.recordComment(this.actor, id, {
+          authorId,
+          body: c.body,
+          createdAt: new Date(c.date),
+        }),
+      );
+      if (added) this.touch(b, `record a comment by ${c.author.name} on ${b.key}`);
+    }
+  }
+
+  /**
+   * The user with this subject; recorded as a token's user would be (subject, name, roles, provider)
+   * when the registry does not know them yet. A known user is left as they are.
+   */
+  private async userId(u: DocUser): Promise<string> {
+    const repo = this.m.getRepository(UserEntity);
+    const existing = await repo.findOneBy({ subject: u.subject });
+    if (existing) return existing.id;
+    const providerId = u.provider ? await this.providerId(u.provider) : null;
+    const saved = await repo.save(
+      repo.create({ subject: u.subject, name: u.name, roles: u.roles, providerId }),
+    );
+    this.changes.push(`record user ${u.name} (${u.subject})`);
+    return saved.id;
   }
 
   /** Decisions in agenda order, so that the ranks come out as in the file. */

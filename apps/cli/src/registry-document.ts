@@ -1,3 +1,4 @@
+import { Role } from '@app/core';
 import { BlockerStatus, BlockerType, Effort, PriorityLevel, ResolutionKind, Severity } from '@app/blockers';
 import { DataNeedState } from '@app/needs';
 import { ProviderKind } from '@app/providers';
@@ -59,6 +60,28 @@ export interface DocImpact {
   costPerYearEur: number | null;
 }
 
+/** A user as recorded from a token: subject, name, roles and the provider they act for. */
+export interface DocUser {
+  subject: string;
+  name: string;
+  roles: Role[];
+  provider: string | null;
+}
+
+/** A provider's endorsement: the steward who made it, their note and when (ISO 8601). */
+export interface DocEndorsement {
+  provider: string;
+  user: DocUser | null;
+  note: string | null;
+  date: string;
+}
+
+export interface DocComment {
+  author: DocUser;
+  body: string;
+  date: string;
+}
+
 export interface DocBlocker {
   key: string;
   title: string;
@@ -78,8 +101,14 @@ export interface DocBlocker {
   dependsOn: string[];
   resolution: { kind: ResolutionKind; summary: string; reference: string | null } | null;
   decision: { level: PriorityLevel; rank: number | null; rationale: string } | null;
-  /** The key of the blocker this one duplicates (status DUPLICATE). */
+  /**
+   * The key of the blocker this one duplicates (status DUPLICATE). A duplicate's needs, endorsements and
+   * prerequisites belong to its original: an import reports it on the original's needs and merges it.
+   */
   duplicateOf: string | null;
+  /** Oldest first; absent (none) in a hand-made file or a spreadsheet. */
+  endorsements?: DocEndorsement[];
+  comments?: DocComment[];
   /** Written for readers (layer follows from type; the score is recomputed); checked or ignored on import. */
   layer?: string;
   priorityScore?: number;
@@ -113,6 +142,22 @@ export interface Origins {
 
 export const providerRef = (p: { oin: string | null; tooiUri: string | null; name: string }): string =>
   p.oin ?? p.tooiUri ?? p.name;
+
+/**
+ * Blockers ordered so that every prerequisite comes before the blockers waiting for it, and every
+ * duplicate comes before its original: an original must be open when a duplicate merges into it, so
+ * its own status (perhaps closed) is reached after its duplicates'.
+ */
+export function statusOrder<T extends { key: string; dependsOn: string[]; duplicateOf: string | null }>(
+  blockers: T[],
+): T[] {
+  const duplicatesOf = new Map<string, string[]>();
+  for (const b of blockers)
+    if (b.duplicateOf) duplicatesOf.set(b.duplicateOf, [...(duplicatesOf.get(b.duplicateOf) ?? []), b.key]);
+  return prerequisitesFirst(
+    blockers.map((b) => ({ ...b, dependsOn: [...b.dependsOn, ...(duplicatesOf.get(b.key) ?? [])] })),
+  ).map((b) => blockers.find((x) => x.key === b.key)!);
+}
 
 /** Blockers ordered so that every prerequisite comes before the blockers waiting for it. */
 export function prerequisitesFirst<T extends { key: string; dependsOn: string[] }>(blockers: T[]): T[] {

@@ -394,6 +394,38 @@ export class BlockersService implements OnModuleInit {
     });
   }
 
+  /**
+   * A comment written earlier (elsewhere), recorded as it was: author, body and date stay on the row,
+   * the audit event names the actor who records it. ADMIN only. Returns null when the blocker holds the
+   * same comment already (author, date and body), so that a second run changes nothing, whoever runs it.
+   */
+  async recordComment(
+    actor: Actor,
+    blockerId: string,
+    comment: { authorId: string; body: string; createdAt: Date },
+  ): Promise<CommentEntity | null> {
+    return this.tx.run(async () => {
+      await this.writer.lockVisible(actor, blockerId);
+      const repo = this.tx.manager.getRepository(CommentEntity);
+      const { authorId, body, createdAt } = comment;
+      if (await repo.existsBy({ blockerId, authorId, body, createdAt })) return null;
+      // Checked after the look-up: re-reading a comment that is there already records nothing.
+      ensure(Permissions.recordOnBehalf(actor), 'Only ADMIN records a comment in another user’s name');
+      const saved = await repo.save(repo.create({ blockerId, authorId, body, createdAt }));
+      await this.writer.record(actor, {
+        action: 'comment.added',
+        entityType: 'Comment',
+        entityId: saved.id,
+        blockerId,
+        changes: [
+          { field: 'comment', from: null, to: toGlobalId('Comment', saved.id) },
+          { field: 'author', from: null, to: toGlobalId('User', authorId) },
+        ],
+      });
+      return saved;
+    });
+  }
+
   async comments(actor: Actor, blockerId: string, args: PageArgs): Promise<Page<CommentEntity>> {
     const qb = this.tx.manager
       .getRepository(CommentEntity)

@@ -117,6 +117,53 @@ export class RelationsService {
     });
   }
 
+  /**
+   * An endorsement made earlier (elsewhere), recorded as it was: the provider, the user who endorsed and
+   * the date stay on the row, the audit event names the actor who records it. ADMIN only. Returns false
+   * when the provider endorses the blocker already (a second run changes nothing, whoever runs it).
+   */
+  async recordEndorsement(
+    actor: Actor,
+    blockerId: string,
+    endorsement: { providerId: string; userId: string | null; note: string | null; createdAt: Date },
+  ): Promise<boolean> {
+    return this.tx.run(async () => {
+      await this.priority.lockScores();
+      const blocker = await this.writer.lockVisible(actor, blockerId);
+      const { providerId } = endorsement;
+      if (providerId === blocker.reportingProviderId)
+        throw BadUserInputError.field(
+          'providerId',
+          'the reporting provider does not endorse its own blocker',
+        );
+      const repo = this.tx.manager.getRepository(EndorsementEntity);
+      if (await repo.existsBy({ blockerId, providerId })) return false;
+      // Checked after the look-up: re-reading an endorsement that is there already records nothing.
+      ensure(Permissions.recordOnBehalf(actor), 'Only ADMIN records an endorsement in another user’s name');
+      await this.tx.manager.query(
+        'INSERT INTO endorsement (blocker_id, provider_id, user_id, note, created_at) VALUES ($1, $2, $3, $4, $5)',
+        [blockerId, providerId, endorsement.userId, endorsement.note, endorsement.createdAt],
+      );
+      await this.writer.write(blockerId, null, { endorsementCount: () => 'endorsement_count + 1' });
+      await this.priority.recompute([blockerId]);
+      await this.writer.record(actor, {
+        action: 'blocker.endorsed',
+        entityType: 'Blocker',
+        entityId: blockerId,
+        blockerId,
+        changes: [
+          { field: 'endorsements', from: null, to: toGlobalId('Provider', providerId) },
+          {
+            field: 'endorsedBy',
+            from: null,
+            to: endorsement.userId ? toGlobalId('User', endorsement.userId) : null,
+          },
+        ],
+      });
+      return true;
+    });
+  }
+
   async withdrawEndorsement(actor: Actor, blockerId: string): Promise<BlockerEntity> {
     return this.tx.run(async () => {
       await this.priority.lockScores();

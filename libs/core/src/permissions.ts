@@ -46,6 +46,12 @@ export const Permissions = {
   },
 
   steer: (actor: Actor): boolean => hasRole(actor, Role.ADMIN, Role.STEERING),
+
+  /**
+   * Record an endorsement or a comment made earlier in another registry, in the name of its original
+   * author (an import of a registry document): ADMIN only.
+   */
+  recordOnBehalf: (actor: Actor): boolean => hasRole(actor, Role.ADMIN),
 };
 
 export function ensure(allowed: boolean, message: string): void {

@@ -1,4 +1,4 @@
-import { prerequisitesFirst } from '../registry-document';
+import { prerequisitesFirst, statusOrder } from '../registry-document';
 import { describeProblem } from './problems';
 import { readDocument } from './json-document';
 
@@ -65,5 +65,44 @@ describe('a registry document read from JSON', () => {
       { key: 'c', dependsOn: ['b'] },
     ]);
     expect(order.map((b) => b.key)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('orders duplicates before their original, after their own prerequisites', () => {
+    const order = statusOrder([
+      { key: 'original', dependsOn: [], duplicateOf: null },
+      { key: 'dup', dependsOn: ['first'], duplicateOf: 'original' },
+      { key: 'first', dependsOn: [], duplicateOf: null },
+    ]);
+    expect(order.map((b) => b.key)).toEqual(['first', 'dup', 'original']);
+  });
+
+  it('reads endorsements and comments, with defaults, and names their problems', () => {
+    const author = { subject: 'u1', name: 'Ann', roles: ['STEWARD'], provider: 'UWV' };
+    const { document, problems } = readDocument({
+      format: 'knooppunt-registry',
+      version: 1,
+      needs: [need],
+      blockers: [
+        blocker('KNP-1', {
+          endorsements: [{ provider: 'UWV', date: '2026-01-02T03:04:05.678Z' }],
+          comments: [{ author, body: 'Seen', date: '2026-01-03T00:00:00.000Z' }],
+        }),
+        blocker('KNP-2', {
+          endorsements: [{ provider: 'UWV', date: 'yesterday', user: { ...author, roles: ['KING'] } }],
+          comments: [{ body: '', date: '2026-01-03T00:00:00.000Z' }],
+        }),
+        blocker('KNP-3'),
+      ],
+    });
+    expect(document.blockers[0].endorsements).toEqual([
+      { provider: 'UWV', note: null, user: null, date: '2026-01-02T03:04:05.678Z' },
+    ]);
+    expect(document.blockers[2]).toMatchObject({ endorsements: [], comments: [] });
+    expect(problems.map(describeProblem)).toEqual([
+      'column "blockers[1].endorsements[0].date": must be a date and time (ISO 8601)',
+      'column "blockers[1].endorsements[0].user.roles": must be a list of roles (ADMIN, STEERING, STEWARD, ANALYST)',
+      'column "blockers[1].comments[0].body": must be a non-empty text',
+      'column "blockers[1].comments[0].author": missing',
+    ]);
   });
 });

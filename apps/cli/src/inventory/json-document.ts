@@ -7,6 +7,7 @@ import {
   ResolutionKind,
   Severity,
 } from '@app/blockers';
+import { Role } from '@app/core';
 import { DataNeedState } from '@app/needs';
 import { ProviderKind } from '@app/providers';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, Origins, RegistryDocument } from '../registry-document';
@@ -187,6 +188,53 @@ export function readDocument(json: unknown): {
       text(`${path}.decision`, b.decision, 'rationale', true);
       count(`${path}.decision`, b.decision, 'rank');
     }
+    const records = (field: 'endorsements' | 'comments'): Json[] => {
+      const v = b[field] ?? [];
+      b[field] = v;
+      if (!Array.isArray(v)) {
+        at(`${path}.${field}`, 'must be a list');
+        return [];
+      }
+      return v.map((item, j) => {
+        if (!isObject(item)) at(`${path}.${field}[${j}]`, 'must be an object');
+        return isObject(item) ? item : {};
+      });
+    };
+    const date = (where: string, item: Json): void => {
+      text(where, item, 'date', true);
+      if (typeof item.date === 'string' && Number.isNaN(Date.parse(item.date)))
+        at(`${where}.date`, 'must be a date and time (ISO 8601)');
+    };
+    const user = (where: string, item: Json, field: string, required: boolean): void => {
+      const u = item[field];
+      if (u === undefined || u === null) {
+        if (required) at(`${where}.${field}`, 'missing');
+        else item[field] = null;
+      } else if (!isObject(u)) at(`${where}.${field}`, 'must be an object');
+      else {
+        for (const f of ['subject', 'name']) text(`${where}.${field}`, u, f, true);
+        text(`${where}.${field}`, u, 'provider', false);
+        u.roles ??= [];
+        if (
+          !Array.isArray(u.roles) ||
+          u.roles.some((r) => typeof r !== 'string' || !(Object.values(Role) as string[]).includes(r))
+        )
+          at(`${where}.${field}.roles`, `must be a list of roles (${Object.values(Role).join(', ')})`);
+      }
+    };
+    records('endorsements').forEach((e, j) => {
+      const where = `${path}.endorsements[${j}]`;
+      text(where, e, 'provider', true);
+      text(where, e, 'note', false);
+      date(where, e);
+      user(where, e, 'user', false);
+    });
+    records('comments').forEach((c, j) => {
+      const where = `${path}.comments[${j}]`;
+      text(where, c, 'body', true);
+      date(where, c);
+      user(where, c, 'author', true);
+    });
   });
 
   const keys = new Set(blockers.map((b) => b.key));
