@@ -1,6 +1,6 @@
-import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { ResolveField, Resolver } from '@nestjs/graphql';
 import { UserLoaders, UserNode } from '@app/auth/api';
-import { LoaderRegistry, Loaders } from '@app/core/graphql';
+import { GqlContext, NoArgs } from '@app/core/graphql';
 import { AuditEventNode } from './audit.types';
 
 @Resolver(() => AuditEventNode)
@@ -8,7 +8,7 @@ export class AuditEventResolver {
   constructor(private readonly users: UserLoaders) {}
 
   @ResolveField(() => UserNode, { nullable: true })
-  async actor(@Parent() event: AuditEventNode, @Loaders() loaders: LoaderRegistry) {
+  async actor(event: AuditEventNode, _args: NoArgs, { loaders }: GqlContext) {
     return event.actorId ? this.users.user(loaders).load(event.actorId) : null;
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Query, ResolveField, Resolver } from '@nestjs/graphql';
 import DataLoader from 'dataloader';
 import { Actor } from '@app/core';
-import { byKeys, CurrentActor, LoaderRegistry, Loaders } from '@app/core/graphql';
+import { byKeys, CurrentActor, GqlContext, LoaderRegistry, NoArgs } from '@app/core/graphql';
 import { ProviderLoaders, ProviderNode } from '@app/providers/api';
 import { UsersService } from '../users.service';
 import { UserNode } from './user.types';
@@ -31,7 +31,7 @@ export class UserResolver {
     nullable: true,
     description: 'The provider a STEWARD acts for; null for other roles.',
   })
-  async provider(@Parent() user: UserNode, @Loaders() loaders: LoaderRegistry) {
+  async provider(user: UserNode, _args: NoArgs, { loaders }: GqlContext) {
     return user.providerId ? this.providers.provider(loaders).load(user.providerId) : null;
   }
 }

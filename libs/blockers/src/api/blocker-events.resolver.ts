@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { Args, Field, ID, ObjectType, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Field, ID, ObjectType, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { UserLoaders, UserNode } from '@app/auth/api';
 import { Actor, fromGlobalId, TransactionService } from '@app/core';
-import { CurrentActor, GqlContext, LoaderRegistry, Loaders } from '@app/core/graphql';
+import { CurrentActor, GqlContext, NoArgs } from '@app/core/graphql';
 import { BlockerChange, BlockerEvents } from '../blocker-events';
 import { blockerQuery } from '../blocker-query';
 import { BlockerEntity } from '../entities/blocker.entity';
@@ -80,7 +80,7 @@ export class BlockerEventsResolver {
   }
 
   @ResolveField(() => UserNode, { nullable: true })
-  async actor(@Parent() event: BlockerEventNode, @Loaders() loaders: LoaderRegistry) {
+  async actor(event: BlockerEventNode, _args: NoArgs, { loaders }: GqlContext) {
     return event.actorId ? this.users.user(loaders).load(event.actorId) : null;
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { UserLoaders, UserNode } from '@app/auth/api';
 import { Actor } from '@app/core';
-import { CurrentActor, LoaderRegistry, Loaders } from '@app/core/graphql';
+import { CurrentActor, GqlContext, LoaderRegistry, Loaders, NoArgs } from '@app/core/graphql';
 import { DataNeedNode } from '@app/needs/api';
 import { ProviderLoaders, ProviderNode } from '@app/providers/api';
 import { BlockerReadsService } from '../blocker-reads.service';
@@ -43,7 +43,7 @@ export class ProviderBlockersResolver {
     description:
       'Open blockers that affect a need of this provider, as requester or supplier, or that it owns.',
   })
-  async openBlockerCount(@Parent() provider: ProviderNode, @Loaders() loaders: LoaderRegistry) {
+  async openBlockerCount(provider: ProviderNode, _args: NoArgs, { loaders }: GqlContext) {
     return this.loaders.openBlockerCount(loaders).load(provider.localId);
   }
 }
@@ -53,7 +53,7 @@ export class CommentResolver {
   constructor(private readonly users: UserLoaders) {}
 
   @ResolveField(() => UserNode)
-  async author(@Parent() comment: CommentNode, @Loaders() loaders: LoaderRegistry) {
+  async author(comment: CommentNode, _args: NoArgs, { loaders }: GqlContext) {
     return this.users.user(loaders).load(comment.authorId);
   }
 }
@@ -66,12 +66,12 @@ export class EndorsementResolver {
   ) {}
 
   @ResolveField(() => ProviderNode, { description: 'A provider that says this blocker affects it too.' })
-  async provider(@Parent() e: EndorsementNode, @Loaders() loaders: LoaderRegistry) {
+  async provider(e: EndorsementNode, _args: NoArgs, { loaders }: GqlContext) {
     return this.providers.provider(loaders).load(e.providerId);
   }
 
   @ResolveField(() => UserNode, { nullable: true })
-  async user(@Parent() e: EndorsementNode, @Loaders() loaders: LoaderRegistry) {
+  async user(e: EndorsementNode, _args: NoArgs, { loaders }: GqlContext) {
     return e.userId ? this.users.user(loaders).load(e.userId) : null;
   }
 }

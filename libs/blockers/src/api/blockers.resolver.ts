@@ -11,7 +11,7 @@ import {
   toGlobalId,
   toPage,
 } from '@app/core';
-import { CurrentActor, LoaderRegistry, Loaders, toConnection } from '@app/core/graphql';
+import { CurrentActor, GqlContext, LoaderRegistry, Loaders, NoArgs, toConnection } from '@app/core/graphql';
 import { DataNeedConnection, DataNeedNode } from '@app/needs/api';
 import { ProviderLoaders, ProviderNode } from '@app/providers/api';
 import { BlockerReadsService } from '../blocker-reads.service';
@@ -233,17 +233,17 @@ export class BlockersResolver {
   }
 
   @ResolveField(() => UserNode, { nullable: true })
-  async reportedBy(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
+  async reportedBy(b: BlockerNode, _args: NoArgs, { loaders }: GqlContext) {
     return b.entity.reportedById ? this.users.user(loaders).load(b.entity.reportedById) : null;
   }
 
   @ResolveField(() => ProviderNode)
-  async reportingProvider(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
+  async reportingProvider(b: BlockerNode, _args: NoArgs, { loaders }: GqlContext) {
     return this.providers.provider(loaders).load(b.entity.reportingProviderId);
   }
 
   @ResolveField(() => ProviderNode, { nullable: true, description: 'The provider that must act.' })
-  async owner(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
+  async owner(b: BlockerNode, _args: NoArgs, { loaders }: GqlContext) {
     return b.entity.ownerId ? this.providers.provider(loaders).load(b.entity.ownerId) : null;
   }
 
@@ -261,7 +261,7 @@ export class BlockersResolver {
   @ResolveField(() => [ProviderNode], {
     description: 'Requesters and suppliers of the affected needs, and endorsing providers, without repeats.',
   })
-  async affectedProviders(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
+  async affectedProviders(b: BlockerNode, _args: NoArgs, { loaders }: GqlContext) {
     const ids = await this.loaders.affectedProviderIds(loaders).load(b.localId);
     const providers = await this.providers.provider(loaders).loadMany(ids);
     return providers
@@ -270,7 +270,7 @@ export class BlockersResolver {
   }
 
   @ResolveField(() => [EndorsementNode])
-  async endorsements(@Parent() b: BlockerNode, @Loaders() loaders: LoaderRegistry) {
+  async endorsements(b: BlockerNode, _args: NoArgs, { loaders }: GqlContext) {
     return (await this.loaders.endorsements(loaders).load(b.localId)).map(EndorsementNode.from);
   }
 

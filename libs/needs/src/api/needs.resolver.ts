@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import DataLoader from 'dataloader';
 import { Actor, fromGlobalId, toPage } from '@app/core';
-import { byKeys, CurrentActor, LoaderRegistry, Loaders, toConnection } from '@app/core/graphql';
+import { byKeys, CurrentActor, GqlContext, LoaderRegistry, NoArgs, toConnection } from '@app/core/graphql';
 import { DatasetNode, ProviderLoaders, ProviderNode } from '@app/providers/api';
 import { DataNeedState } from '../entities/data-need.entity';
 import { NeedsService } from '../needs.service';
@@ -78,17 +78,17 @@ export class NeedsResolver {
   }
 
   @ResolveField(() => ProviderNode)
-  async requester(@Parent() need: DataNeedNode, @Loaders() loaders: LoaderRegistry) {
+  async requester(need: DataNeedNode, _args: NoArgs, { loaders }: GqlContext) {
     return this.providers.provider(loaders).load(need.requesterId);
   }
 
   @ResolveField(() => ProviderNode)
-  async supplier(@Parent() need: DataNeedNode, @Loaders() loaders: LoaderRegistry) {
+  async supplier(need: DataNeedNode, _args: NoArgs, { loaders }: GqlContext) {
     return this.providers.provider(loaders).load(need.supplierId);
   }
 
   @ResolveField(() => DatasetNode, { nullable: true })
-  async dataset(@Parent() need: DataNeedNode, @Loaders() loaders: LoaderRegistry) {
+  async dataset(need: DataNeedNode, _args: NoArgs, { loaders }: GqlContext) {
     return need.datasetId ? this.providers.dataset(loaders).load(need.datasetId) : null;
   }
 }

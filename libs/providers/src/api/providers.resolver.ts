@@ -1,6 +1,6 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Actor, fromGlobalId, toPage } from '@app/core';
-import { CurrentActor, Loaders, LoaderRegistry, toConnection } from '@app/core/graphql';
+import { CurrentActor, GqlContext, LoaderRegistry, Loaders, NoArgs, toConnection } from '@app/core/graphql';
 import { DatasetsService } from '../datasets.service';
 import { ProvidersService } from '../providers.service';
 import { ProviderLoaders } from './provider.loaders';
@@ -64,12 +64,12 @@ export class ProvidersResolver {
   }
 
   @ResolveField(() => ProviderNode, { nullable: true })
-  async parent(@Parent() provider: ProviderNode, @Loaders() loaders: LoaderRegistry) {
+  async parent(provider: ProviderNode, _args: NoArgs, { loaders }: GqlContext) {
     return provider.parentId ? this.loaders.provider(loaders).load(provider.parentId) : null;
   }
 
   @ResolveField(() => [DatasetNode])
-  async datasets(@Parent() provider: ProviderNode, @Loaders() loaders: LoaderRegistry) {
+  async datasets(provider: ProviderNode, _args: NoArgs, { loaders }: GqlContext) {
     return this.loaders.datasetsOfHolder(loaders).load(provider.localId);
   }
 }
@@ -101,7 +101,7 @@ export class DatasetsResolver {
   }
 
   @ResolveField(() => ProviderNode)
-  async holder(@Parent() dataset: DatasetNode, @Loaders() loaders: LoaderRegistry) {
+  async holder(dataset: DatasetNode, _args: NoArgs, { loaders }: GqlContext) {
     return this.loaders.provider(loaders).load(dataset.holderId);
   }
 }
