@@ -102,6 +102,8 @@ export interface IndexChange {
   readonly scored: ReadonlySet<string>;
 }
 
+type ChangedIds = Pick<RegistryPatch, 'blockerIds' | 'needIds' | 'providerIds' | 'datasetIds'>;
+
 /** How many patches the index remembers the changes of. */
 const CHANGE_LOG = 64;
 
@@ -193,9 +195,10 @@ export class RegistryIndex {
       blockers: new Set(),
       scored: new Set(),
     };
-    this.collectChange(patch, change);
+    const changed = this.changedOf(patch);
+    this.collectChange(changed, change);
     this.patch(patch);
-    this.collectChange(patch, change);
+    this.collectChange(changed, change);
     this.version++;
     this.changeLog.set(this.version, change);
     this.changeLog.delete(this.version - CHANGE_LOG);
@@ -225,10 +228,50 @@ export class RegistryIndex {
   }
 
   /**
+   * The ids of the patch whose rows differ from what the index holds: an event can name a row it did
+   * not change (a rank shift, an urgency refresh, a comment), and such a row changes no derived cache.
+   */
+  private changedOf(patch: RegistryPatch): ChangedIds {
+    const { rows } = patch;
+    const same = (a: object | undefined, b: object | undefined): boolean =>
+      a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+    const sameSet = (a: ReadonlySet<string> | undefined, b: readonly string[]): boolean =>
+      (a?.size ?? 0) === new Set(b).size && b.every((x) => a!.has(x));
+    const byId = <T extends { id: string }>(list: readonly T[]): Map<string, T> =>
+      new Map(list.map((r) => [r.id, r]));
+    const group = (pairs: Array<[string, string]>): Map<string, string[]> => {
+      const map = new Map<string, string[]>();
+      for (const [k, v] of pairs) map.set(k, [...(map.get(k) ?? []), v]);
+      return map;
+    };
+    const providers = byId(rows.providers);
+    const datasets = byId(rows.datasets);
+    const needs = byId(rows.needs);
+    const blockers = byId(rows.blockers);
+    const links = group(rows.links.map((l) => [l.blockerId, l.needId]));
+    const prerequisites = group(rows.dependencies.map((d) => [d.blockerId, d.dependsOnId]));
+    const dependents = group(rows.dependencies.map((d) => [d.dependsOnId, d.blockerId]));
+    const endorsers = group(rows.endorsements.map((e) => [e.blockerId, e.providerId]));
+    return {
+      providerIds: patch.providerIds.filter((id) => !same(this.providers.get(id), providers.get(id))),
+      datasetIds: patch.datasetIds.filter((id) => !same(this.datasets.get(id), datasets.get(id))),
+      needIds: patch.needIds.filter((id) => !same(this.needs.get(id), needs.get(id))),
+      blockerIds: patch.blockerIds.filter(
+        (id) =>
+          !same(this.blockers.get(id), blockers.get(id)) ||
+          !sameSet(this.needsOfBlocker.get(id), links.get(id) ?? []) ||
+          !sameSet(this.prerequisites.get(id), prerequisites.get(id) ?? []) ||
+          !sameSet(this.dependents.get(id), dependents.get(id) ?? []) ||
+          !sameSet(this.endorsers.get(id), endorsers.get(id) ?? []),
+      ),
+    };
+  }
+
+  /**
    * Add to `into` what the patch touches in the index as it stands; called before and after applying
    * it, so that both the old and the new neighbours count.
    */
-  private collectChange(patch: RegistryPatch, into: IndexChange): void {
+  private collectChange(patch: ChangedIds, into: IndexChange): void {
     const providers = into.providers as Set<string>;
     const datasets = into.datasets as Set<string>;
     const blockers = into.blockers as Set<string>;
