@@ -33,6 +33,8 @@ import { BenchResults, machineInfo, ScenarioResult, TargetResult, writeResults }
 const SERVER_MAIN = resolve(ROOT, '.data/bench-dist/apps/api/src/main.js');
 const SECRET = 'knooppunt-bench-secret-0123456789abcdef';
 const DB_POOL_SIZE = 10;
+/** Write-then-read rounds of the after-write scenario. */
+const AFTER_WRITE_ROUNDS = 10;
 const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 /** application_name of each server's database connections (Knooppunt's default, the baselines' own). */
 const KNOOPPUNT_APP = 'knooppunt';
@@ -248,6 +250,7 @@ async function main(): Promise<void> {
   const bench = new Bench(options, monitor);
   const runId = randomBytes(3).toString('hex');
   const baselines: Record<string, unknown> = {};
+  let afterWrite: Record<string, unknown> | undefined;
   const scenarios = new Map(queryScenarios(p).map((s) => [s.name, s]));
   const byName = (name: string): ScenarioResult | undefined =>
     bench.scenarios.find((s) => s.name === name && s.client !== 'baseline');
@@ -307,6 +310,35 @@ async function main(): Promise<void> {
 
     for (const name of ['impact', 'graph', 'what-if', 'critical', 'search', 'progress-report']) {
       await bench.query(knooppunt, scenarios.get(name)!, options.connections);
+    }
+
+    // The first graph and ranking question after a write: each report patches the analytics index.
+    if (bench.selected('after-write')) {
+      const answers: Record<string, number[]> = { reportBlocker: [], graph: [], critical: [] };
+      await monitor.settle(KNOOPPUNT_APP, knooppunt.pid);
+      for (let n = 0; n < AFTER_WRITE_ROUNDS; n++) {
+        const write = { query: REPORT_MUTATION, variables: { input: reportInput(p, 3_000_000 + n, runId) } };
+        for (const [name, body] of [
+          ['reportBlocker', write],
+          ['graph', scenarios.get('graph')!],
+          ['critical', scenarios.get('critical')!],
+        ] as const) {
+          const query = 'role' in body ? { query: body.query, variables: body.variables } : body;
+          const answer = await once(knooppunt.url, bearer('STEERING'), query);
+          if (answer.errors.length > 0) log(`after-write ${name}: errors: ${answer.errors[0]}`);
+          answers[name].push(answer.ms);
+        }
+      }
+      afterWrite = Object.fromEntries(
+        Object.entries(answers).map(([name, ms]) => {
+          const sorted = [...ms].sort((a, b) => a - b);
+          return [
+            name,
+            { rounds: ms.length, medianMs: sorted[Math.floor(sorted.length / 2)], maxMs: sorted.at(-1) },
+          ];
+        }),
+      );
+      log(`after-write (first answer after each write): ${JSON.stringify(afterWrite)}`);
     }
 
     // Writes last: every report adds a blocker to the registry.
@@ -434,6 +466,7 @@ async function main(): Promise<void> {
     },
     scenarios: bench.scenarios,
     baselines,
+    ...(afterWrite ? { afterWrite } : {}),
     ratios,
     targets,
     notes: [

@@ -64,6 +64,8 @@ export interface BenchResults {
   server: Record<string, unknown>;
   scenarios: ScenarioResult[];
   baselines: Record<string, unknown>;
+  /** Latency of the first graph and ranking answers after each write (the after-write scenario). */
+  afterWrite?: Record<string, unknown>;
   ratios: Record<string, unknown>;
   targets: TargetResult[];
   notes: string[];

@@ -27,7 +27,8 @@ import { DataNeedEntity } from '@app/needs';
 import { DatasetEntity, ProviderEntity } from '@app/providers';
 import { AnalyticsIndex } from './analytics-index.service';
 import { GraphAnswer, GraphNodeKind, neighbourhoodOf } from './domain/blocker-graph';
-import { BlockerScoreIds, blockerImpact, criticalBlockers, ImpactMeasure, whatIf } from './domain/impact';
+import { blockerImpact, ImpactMeasure, whatIf } from './domain/impact';
+import { Ranking } from './domain/ranking';
 import { RegistryGraphView } from './domain/registry-graph';
 import { RegistryIndex } from './domain/registry-index';
 import {
@@ -147,23 +148,6 @@ const FOCUS_KIND: Record<FocusType, GraphNodeKind> = {
   Blocker: GraphNodeKind.BLOCKER,
 };
 
-/** Every open blocker's scores, in rank order, for one index version. */
-class Ranking {
-  constructor(
-    readonly version: number,
-    private readonly ranked: readonly BlockerScoreIds[],
-  ) {}
-
-  /** The first `first` the viewer may see. */
-  visibleFirst(first: number, visible: (blockerId: string) => boolean): BlockerScoreIds[] {
-    const result: BlockerScoreIds[] = [];
-    for (const score of this.ranked) {
-      if (result.length >= first) break;
-      if (visible(score.blockerId)) result.push(score);
-    }
-    return result;
-  }
-}
 export const MAX_CRITICAL = 100;
 export const MAX_WHAT_IF = 1000;
 
@@ -325,7 +309,7 @@ export class AnalyticsService {
     return answer;
   }
 
-  /** The blocker graph as this viewer sees it with these filters; one view per index version. */
+  /** The blocker graph as this viewer sees it with these filters, kept across patches of the index. */
   private graphView(
     actor: Actor,
     index: RegistryIndex,
@@ -335,7 +319,7 @@ export class AnalyticsService {
     const layerSet = layers?.length ? new Set<string>(layers) : null;
     const key = [visibilityClass(actor), openOnly, layerSet ? [...layerSet].sort().join(',') : '*'].join('|');
     const cached = this.graphViews.get(key);
-    if (cached && cached.version === index.version) return cached;
+    if (cached && cached.index === index && cached.catchUp()) return cached;
     const visible = this.visibility(actor, index);
     const view = new RegistryGraphView(index, {
       openOnly,
@@ -373,20 +357,11 @@ export class AnalyticsService {
     };
   }
 
-  /** Every open blocker ranked by the measure; computed once per index version and measure. */
+  /** Every open blocker ranked by the measure; computed once per index and measure, then patched. */
   private ranking(index: RegistryIndex, by: ImpactMeasure): Ranking {
     const cached = this.rankings.get(by);
-    if (cached && cached.version === index.version) return cached;
-    const ranking = new Ranking(
-      index.version,
-      criticalBlockers(
-        index.impactGraph,
-        index.impactGraph.open,
-        by,
-        Number.MAX_SAFE_INTEGER,
-        (id) => index.blockers.get(id)?.number ?? Number.MAX_SAFE_INTEGER,
-      ),
-    );
+    if (cached && cached.index === index && cached.catchUp()) return cached;
+    const ranking = Ranking.of(index, by);
     this.rankings.set(by, ranking);
     return ranking;
   }

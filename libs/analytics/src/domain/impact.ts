@@ -164,7 +164,7 @@ export function scoreBlocker(graph: ImpactGraph, blockerId: string): BlockerScor
   };
 }
 
-const MEASURE: Record<ImpactMeasure, (s: BlockerScoreIds) => number> = {
+export const IMPACT_MEASURE: Record<ImpactMeasure, (s: BlockerScoreIds) => number> = {
   NEEDS_UNBLOCKED: (s) => s.needsUnblocked,
   PEOPLE_REACHED: (s) => s.peopleReached,
   PROVIDERS_UNBLOCKED: (s) => s.providersUnblocked,
@@ -181,7 +181,7 @@ export function criticalBlockers(
   first: number,
   tieKey: (blockerId: string) => number,
 ): BlockerScoreIds[] {
-  const measure = MEASURE[by];
+  const measure = IMPACT_MEASURE[by];
   return [...new Set(candidates)]
     .filter((id) => graph.open.has(id))
     .map((id) => scoreBlocker(graph, id))

@@ -1,8 +1,8 @@
 /**
  * The blocker graph of ./blocker-graph read straight from a RegistryIndex, node by node: the same
  * nodes and edges buildBlockerGraph makes from the same rows (node ids are global IDs), but only for
- * the nodes a question reaches. Neighbours, edges and nodes are remembered as they are read, so a view
- * belongs to one index version and one set of shown blockers, and is reused while both hold.
+ * the nodes a question reaches. Neighbours, edges and nodes are remembered as they are read, for one
+ * rule of shown blockers; after a patch of the index, `catchUp` forgets those of the nodes it touched.
  */
 import { GraphEdgeData, GraphEdgeKind, GraphNodeData, GraphNodeKind, GraphSource } from './blocker-graph';
 import { RegistryIndex } from './registry-index';
@@ -36,13 +36,39 @@ export class RegistryGraphView implements GraphSource {
   private readonly outEdgeLists = new Map<string, GraphEdgeData[]>();
   private readonly nodes = new Map<string, GraphNodeData>();
   private readonly shown = new Map<string, boolean>();
-  readonly version: number;
+  /** The index version the view reflects. */
+  version: number;
 
   constructor(
-    private readonly index: RegistryIndex,
+    readonly index: RegistryIndex,
     private readonly options: GraphViewOptions,
   ) {
     this.version = index.version;
+  }
+
+  /**
+   * Bring the view to its index's current version by forgetting what the patches since may have
+   * changed; false when the index no longer knows what they changed (the view must then be replaced).
+   */
+  catchUp(): boolean {
+    if (this.version === this.index.version) return true;
+    const change = this.index.changesSince(this.version);
+    if (change === null) return false;
+    const forget = (kind: GraphNodeKind, ids: ReadonlySet<string>): void => {
+      for (const id of ids) {
+        const gid = this.ids[kind].get(id);
+        if (gid === undefined) continue;
+        this.neighbourLists.delete(gid);
+        this.outEdgeLists.delete(gid);
+        this.nodes.delete(gid);
+      }
+    };
+    forget(GraphNodeKind.PROVIDER, change.providers);
+    forget(GraphNodeKind.DATASET, change.datasets);
+    forget(GraphNodeKind.BLOCKER, change.blockers);
+    for (const id of change.blockers) this.shown.delete(id);
+    this.version = this.index.version;
+    return true;
   }
 
   private gid(kind: GraphNodeKind, id: string): string {

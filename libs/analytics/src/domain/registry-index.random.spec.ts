@@ -8,7 +8,8 @@
  */
 import fc from 'fast-check';
 import { buildBlockerGraph, GraphNodeKind, neighbourhood, neighbourhoodOf } from './blocker-graph';
-import { buildImpactGraph, ImpactGraph } from './impact';
+import { buildImpactGraph, ImpactGraph, ImpactMeasure } from './impact';
+import { Ranking } from './ranking';
 import { RegistryGraphView } from './registry-graph';
 import {
   BlockerRow,
@@ -317,6 +318,25 @@ const op: fc.Arbitrary<Op> = fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat());
 /** Changes in batches: one batch is what one catch-up applies. */
 const batches = fc.array(fc.array(op, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 25 });
 
+/** Apply one batch of changes to the database; the patch its events would cause. */
+function applyBatch(db: Db, batch: Op[]): RegistryPatch {
+  const named: Named = { blockers: [], needs: [], providers: [], datasets: [] };
+  for (const o of batch) {
+    const n = change(db, o);
+    named.blockers.push(...n.blockers);
+    named.needs.push(...n.needs);
+    named.providers.push(...n.providers);
+    named.datasets.push(...n.datasets);
+  }
+  return patchOf(db, named);
+}
+
+/** A confidential blocker is shown only to a viewer among the providers its needs affect (here p0). */
+const showsTo =
+  (index: RegistryIndex, openOnly: boolean) =>
+  (b: BlockerRow): boolean =>
+    (!b.confidential || index.affectedProvidersOf(b.id).has('p0')) && (!openOnly || b.open);
+
 describe('RegistryIndex kept current by patches', () => {
   it('equals a fresh load after any sequence of changes, rows and ImpactGraph alike', () => {
     fc.assert(
@@ -395,5 +415,85 @@ describe('RegistryIndex kept current by patches', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('a graph view kept across patches answers as a fresh view and as the built graph do', () => {
+    fc.assert(
+      fc.property(
+        batches,
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 12 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (changes, openOnly, queries) => {
+          const db = emptyDb();
+          const index = RegistryIndex.load(rowsOf(db));
+          const shows = showsTo(index, openOnly);
+          const viewOf = (): RegistryGraphView =>
+            new RegistryGraphView(index, {
+              openOnly,
+              shows: (id) => shows(index.blockers.get(id)!),
+              globalId,
+            });
+          const kept = viewOf();
+          for (const batch of changes) {
+            index.apply(applyBatch(db, batch));
+            expect(kept.catchUp()).toBe(true);
+            const rows = rowsOf(db);
+            const graph = referenceGraph(rows, shows, openOnly);
+            const fresh = viewOf();
+            const candidates: Array<[GraphNodeKind, string] | null> = [
+              null,
+              ...rows.providers.map((p) => [GraphNodeKind.PROVIDER, p.id] as [GraphNodeKind, string]),
+              ...rows.datasets.map((d) => [GraphNodeKind.DATASET, d.id] as [GraphNodeKind, string]),
+              ...rows.blockers.map((b) => [GraphNodeKind.BLOCKER, b.id] as [GraphNodeKind, string]),
+            ];
+            // Every query after every batch, so that the kept view has remembered what a later patch changes.
+            for (const [focus, depth, limit] of queries) {
+              const chosen = candidates[focus % candidates.length];
+              const focusId = chosen ? kept.focus(chosen[0], chosen[1]) : null;
+              if (chosen) fresh.focus(chosen[0], chosen[1]);
+              const query = { focusId, depth, limit, edgeLimit: 20 };
+              const answer = neighbourhoodOf(kept, query);
+              expect(answer).toEqual(neighbourhoodOf(fresh, query));
+              expect(answer).toEqual(neighbourhood(graph, query));
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a ranking kept across patches equals one made afresh, for every measure', () => {
+    fc.assert(
+      fc.property(batches, (changes) => {
+        const db = emptyDb();
+        const index = RegistryIndex.load(rowsOf(db));
+        const measures = Object.values(ImpactMeasure);
+        const kept = measures.map((by) => Ranking.of(index, by));
+        for (const batch of changes) {
+          index.apply(applyBatch(db, batch));
+          const fresh = RegistryIndex.load(rowsOf(db));
+          measures.forEach((by, i) => {
+            expect(kept[i].catchUp()).toBe(true);
+            const all = (r: Ranking) => r.visibleFirst(Number.MAX_SAFE_INTEGER, () => true);
+            expect(all(kept[i])).toEqual(all(Ranking.of(fresh, by)));
+          });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('caches older than the change log are made afresh', () => {
+    const db = emptyDb();
+    const index = RegistryIndex.load(rowsOf(db));
+    const ranking = Ranking.of(index, ImpactMeasure.NEEDS_UNBLOCKED);
+    for (let i = 0; i < 65; i++) index.apply(applyBatch(db, [[0, i, i, i]]));
+    expect(index.changesSince(0)).toBeNull();
+    expect(ranking.catchUp()).toBe(false);
+    expect(index.changesSince(index.version - 1)).not.toBeNull();
   });
 });

@@ -90,6 +90,23 @@ function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
 
 const EMPTY: ReadonlySet<string> = new Set();
 
+/**
+ * What one patch may have changed for the caches derived from the index, before or after it: the
+ * graph nodes whose neighbours, edges, label, weight or visibility may differ (see ./registry-graph),
+ * and the blockers whose impact scores may differ (see ./impact).
+ */
+export interface IndexChange {
+  readonly providers: ReadonlySet<string>;
+  readonly datasets: ReadonlySet<string>;
+  readonly blockers: ReadonlySet<string>;
+  readonly scored: ReadonlySet<string>;
+}
+
+type ChangedIds = Pick<RegistryPatch, 'blockerIds' | 'needIds' | 'providerIds' | 'datasetIds'>;
+
+/** How many patches the index remembers the changes of. */
+const CHANGE_LOG = 64;
+
 export class RegistryIndex {
   readonly providers = new Map<string, ProviderRow>();
   readonly datasets = new Map<string, DatasetRow>();
@@ -122,6 +139,8 @@ export class RegistryIndex {
 
   /** Increases with every patch: caches derived from the index are keyed by it. */
   version = 0;
+  /** The change of each recent patch, by the version it produced. */
+  private readonly changeLog = new Map<number, IndexChange>();
 
   constructor() {
     this.dependencyGraph = {
@@ -142,7 +161,7 @@ export class RegistryIndex {
 
   static load(rows: RegistryRows): RegistryIndex {
     const index = new RegistryIndex();
-    index.apply({
+    index.patch({
       blockerIds: rows.blockers.map((b) => b.id),
       needIds: rows.needs.map((n) => n.id),
       providerIds: rows.providers.map((p) => p.id),
@@ -170,7 +189,152 @@ export class RegistryIndex {
 
   /** Apply the rows a patch carries; afterwards the index equals a fresh load of the same registry. */
   apply(patch: RegistryPatch): void {
+    const change: IndexChange = {
+      providers: new Set(),
+      datasets: new Set(),
+      blockers: new Set(),
+      scored: new Set(),
+    };
+    const changed = this.changedOf(patch);
+    this.collectChange(changed, change);
+    this.patch(patch);
+    this.collectChange(changed, change);
     this.version++;
+    this.changeLog.set(this.version, change);
+    this.changeLog.delete(this.version - CHANGE_LOG);
+  }
+
+  /**
+   * Everything that may have changed since `version` (a cache made then is valid again once it has
+   * forgotten what these name), or null when the index no longer remembers that far back.
+   */
+  changesSince(version: number): IndexChange | null {
+    if (version > this.version) return null;
+    const result = {
+      providers: new Set<string>(),
+      datasets: new Set<string>(),
+      blockers: new Set<string>(),
+      scored: new Set<string>(),
+    };
+    for (let v = version + 1; v <= this.version; v++) {
+      const change = this.changeLog.get(v);
+      if (!change) return null;
+      for (const id of change.providers) result.providers.add(id);
+      for (const id of change.datasets) result.datasets.add(id);
+      for (const id of change.blockers) result.blockers.add(id);
+      for (const id of change.scored) result.scored.add(id);
+    }
+    return result;
+  }
+
+  /**
+   * The ids of the patch whose rows differ from what the index holds: an event can name a row it did
+   * not change (a rank shift, an urgency refresh, a comment), and such a row changes no derived cache.
+   */
+  private changedOf(patch: RegistryPatch): ChangedIds {
+    const { rows } = patch;
+    const same = (a: object | undefined, b: object | undefined): boolean =>
+      a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+    const sameSet = (a: ReadonlySet<string> | undefined, b: readonly string[]): boolean =>
+      (a?.size ?? 0) === new Set(b).size && b.every((x) => a!.has(x));
+    const byId = <T extends { id: string }>(list: readonly T[]): Map<string, T> =>
+      new Map(list.map((r) => [r.id, r]));
+    const group = (pairs: Array<[string, string]>): Map<string, string[]> => {
+      const map = new Map<string, string[]>();
+      for (const [k, v] of pairs) map.set(k, [...(map.get(k) ?? []), v]);
+      return map;
+    };
+    const providers = byId(rows.providers);
+    const datasets = byId(rows.datasets);
+    const needs = byId(rows.needs);
+    const blockers = byId(rows.blockers);
+    const links = group(rows.links.map((l) => [l.blockerId, l.needId]));
+    const prerequisites = group(rows.dependencies.map((d) => [d.blockerId, d.dependsOnId]));
+    const dependents = group(rows.dependencies.map((d) => [d.dependsOnId, d.blockerId]));
+    const endorsers = group(rows.endorsements.map((e) => [e.blockerId, e.providerId]));
+    return {
+      providerIds: patch.providerIds.filter((id) => !same(this.providers.get(id), providers.get(id))),
+      datasetIds: patch.datasetIds.filter((id) => !same(this.datasets.get(id), datasets.get(id))),
+      needIds: patch.needIds.filter((id) => !same(this.needs.get(id), needs.get(id))),
+      blockerIds: patch.blockerIds.filter(
+        (id) =>
+          !same(this.blockers.get(id), blockers.get(id)) ||
+          !sameSet(this.needsOfBlocker.get(id), links.get(id) ?? []) ||
+          !sameSet(this.prerequisites.get(id), prerequisites.get(id) ?? []) ||
+          !sameSet(this.dependents.get(id), dependents.get(id) ?? []) ||
+          !sameSet(this.endorsers.get(id), endorsers.get(id) ?? []),
+      ),
+    };
+  }
+
+  /**
+   * Add to `into` what the patch touches in the index as it stands; called before and after applying
+   * it, so that both the old and the new neighbours count.
+   */
+  private collectChange(patch: ChangedIds, into: IndexChange): void {
+    const providers = into.providers as Set<string>;
+    const datasets = into.datasets as Set<string>;
+    const blockers = into.blockers as Set<string>;
+    const scored = into.scored as Set<string>;
+    // Blockers whose row, links or visibility (the ends of their needs) may change.
+    const changedBlockers = new Set(patch.blockerIds);
+    for (const needId of patch.needIds)
+      for (const b of this.blockersOfNeed.get(needId) ?? EMPTY) changedBlockers.add(b);
+    const needs = new Set(patch.needIds);
+    for (const b of changedBlockers) for (const n of this.needsOfBlocker.get(b) ?? EMPTY) needs.add(n);
+    // A provider that appears or goes changes what its counterparts and datasets show.
+    for (const p of patch.providerIds) {
+      providers.add(p);
+      for (const n of this.needsOfProvider.get(p) ?? EMPTY) {
+        needs.add(n);
+        for (const b of this.blockersOfNeed.get(n) ?? EMPTY) blockers.add(b);
+      }
+      for (const d of this.datasetsOfHolder.get(p) ?? EMPTY) datasets.add(d);
+    }
+    for (const d of patch.datasetIds) {
+      datasets.add(d);
+      const holder = this.datasets.get(d)?.holderId;
+      if (holder !== undefined) providers.add(holder);
+    }
+    for (const b of changedBlockers) {
+      blockers.add(b);
+      for (const other of this.prerequisites.get(b) ?? EMPTY) blockers.add(other);
+      for (const other of this.dependents.get(b) ?? EMPTY) blockers.add(other);
+      const owner = this.blockers.get(b)?.ownerId;
+      if (owner) providers.add(owner);
+    }
+    const requesters = new Set<string>();
+    for (const n of needs) {
+      const need = this.needs.get(n);
+      if (!need) continue;
+      providers.add(need.requesterId);
+      providers.add(need.supplierId);
+      if (need.datasetId !== null) datasets.add(need.datasetId);
+      requesters.add(need.requesterId);
+    }
+    // Scores: a blocker's score reads the open blockers, people and requester of the needs its
+    // resolution frees, and how many blocked needs those requesters have; a dependent's resolution
+    // includes its prerequisites.
+    const seeds = new Set<string>(blockers);
+    for (const n of needs) for (const b of this.blockersOfNeed.get(n) ?? EMPTY) seeds.add(b);
+    for (const r of requesters) {
+      for (const n of this.needsOfProvider.get(r) ?? EMPTY) {
+        if (this.requesterOf.get(n) !== r) continue;
+        for (const b of this.openBlockersOfNeed.get(n) ?? []) seeds.add(b);
+      }
+    }
+    const stack = [...seeds];
+    while (stack.length > 0) {
+      for (const d of this.dependents.get(stack.pop()!) ?? EMPTY) {
+        if (seeds.has(d)) continue;
+        seeds.add(d);
+        stack.push(d);
+      }
+    }
+    for (const b of seeds) scored.add(b);
+  }
+
+  private patch(patch: RegistryPatch): void {
     const { rows } = patch;
     for (const id of patch.providerIds) this.providers.delete(id);
     for (const p of rows.providers) this.providers.set(p.id, p);
