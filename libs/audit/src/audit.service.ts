@@ -64,15 +64,20 @@ export class AuditService {
   async record(actor: Actor | null, event: AuditRecord): Promise<void> {
     if (!this.tx.inTransaction)
       throw new Error('audit events are written inside the transaction of their change');
-    await this.tx.manager.getRepository(AuditEventEntity).insert({
-      actorId: actor?.userId ?? null,
-      action: event.action,
-      entityType: event.entityType,
-      entityId: event.entityId,
-      blockerId: event.blockerId ?? null,
-      changes: event.changes as AuditEventEntity['changes'] & object[],
-      reason: event.reason ?? null,
-    });
+    // Plain SQL: the chain trigger fills the rest; nothing needs to come back.
+    await this.tx.manager.query(
+      `INSERT INTO audit_event (actor_id, action, entity_type, entity_id, blocker_id, changes, reason)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
+      [
+        actor?.userId ?? null,
+        event.action,
+        event.entityType,
+        event.entityId,
+        event.blockerId ?? null,
+        JSON.stringify(event.changes),
+        event.reason ?? null,
+      ],
+    );
   }
 
   /** A blocker's history, newest first (the identity column follows the order of writing). */

@@ -182,9 +182,9 @@ export class BlockersService implements OnModuleInit {
   async report(actor: Actor, fields: ReportFields): Promise<ReportResult> {
     const needIds = [...new Set(fields.affectedNeedIds)];
     const blocker = await this.tx.run(async () => {
-      // A report only adds: it runs beside other reports (ADR 12).
-      await this.priority.lockScoresForReport();
-      const needs = await this.needs.lock(needIds);
+      // A report only adds: it runs beside other reports (ADR 12). The score lock (shared), then the
+      // needs, in one statement.
+      const needs = await this.needs.lockAfterShared(this.priority.reportLockKey, needIds);
       if (needs.length !== needIds.length) {
         throw BadUserInputError.field('input.affectedNeedIds', 'every affected need must exist');
       }
@@ -202,19 +202,25 @@ export class BlockersService implements OnModuleInit {
       );
       if (fields.ownerId) await this.requireProvider(fields.ownerId, 'input.ownerId');
       const impact = impactColumns(fields.impact);
-      // The blocker and its links in one statement (the links' foreign key is checked at its end).
-      const [{ id }] = await this.tx.manager.query<Array<{ id: string }>>(
-        `WITH b AS (
-           INSERT INTO blocker (title, description, type, layer, perceived, legal_reference, severity, status,
+      // One statement: the blocker, its links (their foreign key is checked at its end), the needs'
+      // state (BLOCKED: the new blocker is open) and the row locks over the neighbourhood whose scores
+      // the new blocker changes (the new row is no one else's to lock). Its scores are read next, with a
+      // snapshot taken after those locks.
+      const m = this.tx.manager;
+      const [inserted] = await m.query<Array<Record<string, unknown> & { neighbourhood: string[] }>>(
+        `WITH RECURSIVE b AS (
+           INSERT INTO blocker AS b (title, description, type, layer, perceived, legal_reference, severity, status,
                                 confidential, reported_by_id, reporting_provider_id, owner_id,
                                 people_affected_per_year, businesses_affected_per_year, manual_hours_per_year,
                                 cost_per_year_eur, effort, target_date)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-           RETURNING id
+           RETURNING ${entityColumns(m, BlockerEntity, 'b')}
          ), links AS (
            INSERT INTO blocker_need (blocker_id, need_id) SELECT b.id, unnest($19::uuid[]) FROM b
-         )
-         SELECT id FROM b`,
+         ), blocked AS (
+           ${this.needs.markBlockedSql('$19')}
+         ), ${this.priority.neighbourhoodLock('locked', "'{}'", '$19')}
+         SELECT b.*, (SELECT coalesce(array_agg(id), '{}') FROM locked) AS neighbourhood FROM b`,
         [
           fields.title,
           fields.description,
@@ -237,9 +243,12 @@ export class BlockersService implements OnModuleInit {
           needIds,
         ],
       );
-      await this.needs.refreshStates(needIds);
-      await this.priority.recompute([id]);
-      const reported = await this.tx.manager.getRepository(BlockerEntity).findOneByOrFail({ id });
+      const { neighbourhood, ...row } = inserted;
+      const reported = toEntity(BlockerEntity, row);
+      const { id } = reported;
+      const scores = await this.priority.rewrite([id, ...neighbourhood]);
+      const own = scores.get(id);
+      if (own) Object.assign(reported, { priorityScore: own.score, priorityFactors: own.factors });
       // Last before commit: the audit chain's lock is held from here to the commit.
       await this.writer.record(actor, {
         action: 'blocker.reported',

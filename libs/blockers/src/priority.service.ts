@@ -5,6 +5,7 @@ import { buildGraph, needsFreedBy, openDependents, openPrerequisites } from './d
 import { computePriority } from './domain/priority';
 import { Effort, Severity } from './domain/taxonomy';
 import { BlockerStatus, isOpen, OPEN_STATUS_SQL } from './domain/workflow';
+import { StoredFactor } from './entities/blocker.entity';
 
 interface BlockerRow {
   id: string;
@@ -85,38 +86,58 @@ export class PriorityService implements OnApplicationBootstrap {
   }
 
   /**
-   * For a report of a new blocker only: run beside other reports, serialised with every other change
-   * that feeds scores. Take it first, before locking the needs.
+   * For a report of a new blocker only: the key of the score lock, which the report takes shared
+   * (`pg_advisory_xact_lock_shared`) in the statement that locks its needs, before any row lock. It runs
+   * beside other reports, serialised with every other change that feeds scores.
    */
-  async lockScoresForReport(): Promise<void> {
-    await this.tx.manager.query('SELECT pg_advisory_xact_lock_shared($1)', [SCORE_LOCK]);
+  readonly reportLockKey = SCORE_LOCK;
+
+  /**
+   * A `WITH` query (for a `WITH` list, named `name`) that locks, in id order, the existing blockers
+   * whose scores depend on blockers `$blockers` and needs `$needs` (SQL parameter references): the
+   * blockers sharing a need with them or on the needs, and their whole dependency component. It yields
+   * their ids. A report puts it in the statement that inserts its blocker, whose own row no other
+   * transaction sees.
+   */
+  neighbourhoodLock(name: string, blockers: string, needs: string): string {
+    return `seed_${name} AS (
+         SELECT unnest(${blockers}::uuid[]) AS id
+         UNION SELECT bn2.blocker_id FROM blocker_need bn1 JOIN blocker_need bn2 ON bn2.need_id = bn1.need_id
+               WHERE bn1.blocker_id = ANY(${blockers}::uuid[])
+         UNION SELECT bn.blocker_id FROM blocker_need bn WHERE bn.need_id = ANY(${needs}::uuid[])
+       ), comp_${name}(id) AS (
+         SELECT id FROM seed_${name}
+         UNION
+         SELECT CASE WHEN d.blocker_id = c.id THEN d.depends_on_id ELSE d.blocker_id END
+         FROM comp_${name} c JOIN blocker_dependency d ON d.blocker_id = c.id OR d.depends_on_id = c.id
+       ), ${name} AS (
+         SELECT b.id FROM blocker b WHERE b.id IN (SELECT id FROM comp_${name}) ORDER BY b.id FOR NO KEY UPDATE OF b
+       )`;
   }
 
   /**
    * Rewrite the scores that depend on the given blockers and needs. The caller holds the score lock
-   * (`lockScores`, or `lockScoresForReport` for a report). The blockers whose scores may be written are
+   * (`lockScores`, or the shared one for a report). The blockers whose scores may be written are
    * locked here, in id order, before their inputs are read: a concurrent report that touches one of
    * them has either committed by then (and is read) or waits, and recomputes it after this one.
    */
   async recompute(blockerIds: readonly string[], needIds: readonly string[] = []): Promise<void> {
-    const m = this.tx.manager;
-    const component: Array<{ id: string }> = await m.query(
-      `WITH RECURSIVE seed AS (
-         SELECT unnest($1::uuid[]) AS id
-         UNION SELECT bn2.blocker_id FROM blocker_need bn1 JOIN blocker_need bn2 ON bn2.need_id = bn1.need_id
-               WHERE bn1.blocker_id = ANY($1::uuid[])
-         UNION SELECT bn.blocker_id FROM blocker_need bn WHERE bn.need_id = ANY($2::uuid[])
-       ), comp(id) AS (
-         SELECT id FROM seed
-         UNION
-         SELECT CASE WHEN d.blocker_id = comp.id THEN d.depends_on_id ELSE d.blocker_id END
-         FROM comp JOIN blocker_dependency d ON d.blocker_id = comp.id OR d.depends_on_id = comp.id
-       )
-       SELECT b.id FROM blocker b WHERE b.id IN (SELECT id FROM comp) ORDER BY b.id FOR NO KEY UPDATE OF b`,
+    const component: Array<{ id: string }> = await this.tx.manager.query(
+      `WITH RECURSIVE ${this.neighbourhoodLock('locked', '$1', '$2')} SELECT id FROM locked`,
       [blockerIds, needIds],
     );
-    if (component.length === 0) return;
-    const ids = component.map((r) => r.id);
+    await this.rewrite(component.map((r) => r.id));
+  }
+
+  /**
+   * Recompute and store the scores of blockers `ids`, which the caller has locked (`recompute`, or a
+   * statement with `neighbourhoodLock`) in an earlier statement: this one reads with a snapshot taken
+   * after the locks. Returns the score written for each blocker.
+   */
+  async rewrite(ids: readonly string[]): Promise<Map<string, { score: number; factors: StoredFactor[] }>> {
+    const m = this.tx.manager;
+    const scores = new Map<string, { score: number; factors: StoredFactor[] }>();
+    if (ids.length === 0) return scores;
     // One statement after the locks (a fresh snapshot that sees whatever committed while waiting).
     const [inputs] = await m.query<
       Array<{ blockers: BlockerRow[]; edges: EdgeRow[]; links: LinkRow[]; open_on_needs: OpenLinkRow[] }>
@@ -180,6 +201,7 @@ export class PriorityService implements OnApplicationBootstrap {
         today,
       );
       updates.push({ id: b.id, score: result.score, factors: result.factors });
+      scores.set(b.id, { score: result.score, factors: result.factors });
     }
     await m.query(
       `UPDATE blocker b SET priority_score = u.score, priority_factors = u.factors
@@ -187,5 +209,6 @@ export class PriorityService implements OnApplicationBootstrap {
        WHERE b.id = u.id AND (b.priority_score <> u.score OR b.priority_factors <> u.factors)`,
       [JSON.stringify(updates)],
     );
+    return scores;
   }
 }

@@ -5,12 +5,14 @@ import {
   Actor,
   BadUserInputError,
   ensure,
+  entityColumns,
   keysetPage,
   NotFoundError,
   Page,
   PageArgs,
   Permissions,
   stewardOf,
+  toEntity,
   TransactionService,
 } from '@app/core';
 import { DatasetEntity, ProviderEntity } from '@app/providers';
@@ -196,6 +198,35 @@ export class NeedsService {
     );
     // UPDATE ... RETURNING comes back from the pg driver as [rows, affectedCount].
     return (result as [Array<{ id: string; state: DataNeedState }>, number])[0];
+  }
+
+  /**
+   * Lock needs as `lock` does, in one statement that first takes the transaction-scoped advisory lock
+   * `sharedKey` in shared mode (a one-time filter: PostgreSQL evaluates it before reading any row, so
+   * the advisory lock comes before the row locks, in the order of ADR 4). For a report, which takes the
+   * score lock shared (ADR 12) and then its needs.
+   */
+  async lockAfterShared(sharedKey: number, needIds: readonly string[]): Promise<DataNeedEntity[]> {
+    const m = this.tx.manager;
+    const rows: Array<Record<string, unknown>> = await m.query(
+      `SELECT ${entityColumns(m, DataNeedEntity, 'n')} FROM data_need n
+        WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock_shared($2::bigint)) l) = 1
+          AND n.id = ANY($1::uuid[])
+        ORDER BY n.id FOR UPDATE OF n`,
+      [needIds, sharedKey],
+    );
+    return rows.map((row) => toEntity(DataNeedEntity, row));
+  }
+
+  /**
+   * The derived state for needs that an open blocker has just been linked to, as a data-modifying
+   * statement for a `WITH` list (needs `$needs`, a SQL parameter reference; locked, none WITHDRAWN):
+   * they are BLOCKED now, whatever else affects them, so the report need not read their other blockers
+   * as `refreshStates` does.
+   */
+  markBlockedSql(needs: string): string {
+    return `UPDATE data_need SET state = 'BLOCKED', updated_at = now()
+             WHERE id = ANY(${needs}::uuid[]) AND state <> 'BLOCKED'`;
   }
 
   /** Lock needs (in id order, so concurrent transactions cannot deadlock) before changing what blocks them. */
