@@ -13,7 +13,8 @@
  *    the end of the hold and its trend (least-squares slope, MB per minute).
  *
  * The mix, one request in ten each: four reads (blocker list, blocker by key with its impact, need
- * list, search), reportBlocker twice, addComment twice, and two more list reads.
+ * list, search), reportBlocker twice, addComment twice, and two more list reads. Before the load it
+ * declares 2000 needs through the API, and the reports spread over them and the demo's needs.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,8 @@ const SERVER_MAIN = resolve(ROOT, '.data/bench-dist/apps/api/src/main.js');
 const SECRET = 'knooppunt-soak-secret-0123456789abcdef';
 const P99_LIMIT_MS = 500;
 const SAMPLE_EVERY_MS = 30_000;
+/** Needs declared before the load, for the reports to spread over. */
+const NEED_POOL = 2000;
 
 const USAGE = `usage: npm run soak -- [options]
   --minutes M          how long to hold the rate (default 10)
@@ -194,10 +197,32 @@ async function main(): Promise<void> {
     const { dataNeeds } = await ask<{ dataNeeds: { nodes: Array<{ id: string }> } }>(
       '{ dataNeeds(first: 100) { nodes { id } } }',
     );
+    // Reports spread over a pool of needs, as a national registry's do (a few blockers per need): on
+    // the demo's few needs alone, ten minutes of reports would pile thousands of blockers onto each
+    // need, and every report would recompute the scores of all of them.
+    const needs = dataNeeds.nodes.map((n) => n.id);
+    const { providers } = await ask<{ providers: { nodes: Array<{ id: string }> } }>(
+      '{ providers(first: 100) { nodes { id } } }',
+    );
+    const pool = providers.nodes.map((p) => p.id);
+    log(`declaring ${NEED_POOL} needs to report on`);
+    for (let start = 0; start < NEED_POOL; start += 20) {
+      const batch = Array.from({ length: Math.min(20, NEED_POOL - start) }, (_, i) => start + i);
+      const declared = await Promise.all(
+        batch.map((i) =>
+          ask<{ declareDataNeed: { id: string } }>(
+            `mutation { declareDataNeed(input: {
+               requesterId: "${pool[i % pool.length]}",
+               supplierId: "${pool[(i + 1 + (i % (pool.length - 1))) % pool.length]}",
+               dataElements: ["gegeven ${i}"], purpose: "Soak need ${i} for the long run" }) { id } }`,
+          ),
+        ),
+      );
+      needs.push(...declared.map((d) => d.declareDataNeed.id));
+    }
     const { blockers } = await ask<{ blockers: { nodes: Array<{ id: string; key: string }> } }>(
       '{ blockers(first: 100) { nodes { id key } } }',
     );
-    const needs = dataNeeds.nodes.map((n) => n.id);
     const keys = blockers.nodes.map((b) => b.key);
     const ids = blockers.nodes.map((b) => b.id);
 
