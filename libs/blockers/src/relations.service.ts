@@ -103,15 +103,11 @@ export class RelationsService {
       if (await repo.existsBy({ blockerId, providerId })) {
         throw new ConflictError('Your provider endorses this blocker already');
       }
-      await repo.insert({ blockerId, providerId, userId: actor.userId, note });
-      await this.writer.write(blockerId, null, { endorsementCount: () => 'endorsement_count + 1' });
-      await this.priority.recompute([blockerId]);
-      await this.writer.record(actor, {
-        action: 'blocker.endorsed',
-        entityType: 'Blocker',
-        entityId: blockerId,
-        blockerId,
-        changes: [{ field: 'endorsements', from: null, to: toGlobalId('Provider', providerId) }],
+      await this.addEndorsement(actor, blockerId, {
+        providerId,
+        userId: actor.userId,
+        note,
+        createdAt: null,
       });
       return this.tx.manager.getRepository(BlockerEntity).findOneByOrFail({ id: blockerId });
     });
@@ -140,27 +136,43 @@ export class RelationsService {
       if (await repo.existsBy({ blockerId, providerId })) return false;
       // Checked after the look-up: re-reading an endorsement that is there already records nothing.
       ensure(Permissions.recordOnBehalf(actor), 'Only ADMIN records an endorsement in another user’s name');
-      await this.tx.manager.query(
-        'INSERT INTO endorsement (blocker_id, provider_id, user_id, note, created_at) VALUES ($1, $2, $3, $4, $5)',
-        [blockerId, providerId, endorsement.userId, endorsement.note, endorsement.createdAt],
-      );
-      await this.writer.write(blockerId, null, { endorsementCount: () => 'endorsement_count + 1' });
-      await this.priority.recompute([blockerId]);
-      await this.writer.record(actor, {
-        action: 'blocker.endorsed',
-        entityType: 'Blocker',
-        entityId: blockerId,
-        blockerId,
-        changes: [
-          { field: 'endorsements', from: null, to: toGlobalId('Provider', providerId) },
-          {
-            field: 'endorsedBy',
-            from: null,
-            to: endorsement.userId ? toGlobalId('User', endorsement.userId) : null,
-          },
-        ],
-      });
+      await this.addEndorsement(actor, blockerId, endorsement, [
+        {
+          field: 'endorsedBy',
+          from: null,
+          to: endorsement.userId ? toGlobalId('User', endorsement.userId) : null,
+        },
+      ]);
       return true;
+    });
+  }
+
+  /**
+   * The one write of an endorsement: the row (dated now unless `createdAt` is given), the blocker's
+   * count and version, the score, and the `blocker.endorsed` event.
+   */
+  private async addEndorsement(
+    actor: Actor,
+    blockerId: string,
+    row: { providerId: string; userId: string | null; note: string | null; createdAt: Date | null },
+    moreChanges: Array<{ field: string; from: unknown; to: unknown }> = [],
+  ): Promise<void> {
+    await this.tx.manager.query(
+      `INSERT INTO endorsement (blocker_id, provider_id, user_id, note, created_at)
+       VALUES ($1, $2, $3, $4, coalesce($5, now()))`,
+      [blockerId, row.providerId, row.userId, row.note, row.createdAt],
+    );
+    await this.writer.write(blockerId, null, { endorsementCount: () => 'endorsement_count + 1' });
+    await this.priority.recompute([blockerId]);
+    await this.writer.record(actor, {
+      action: 'blocker.endorsed',
+      entityType: 'Blocker',
+      entityId: blockerId,
+      blockerId,
+      changes: [
+        { field: 'endorsements', from: null, to: toGlobalId('Provider', row.providerId) },
+        ...moreChanges,
+      ],
     });
   }
 
