@@ -8,6 +8,7 @@ import {
   BlockerStatus,
   CLOSED_STATUSES,
   isOpen,
+  OPEN_STATUS_SQL,
   OPEN_STATUSES,
   visibilityClass,
   visibleInMemory,
@@ -597,20 +598,28 @@ export class AnalyticsService {
     };
   }
 
-  /** How many blockers were reported in [from, to), how many the viewer sees, the first of those by key. */
+  /**
+   * How many blockers were reported in [from, to), how many the viewer sees, the first of those by key.
+   * Both read ix_blocker_created alone (it includes what the count and the visibility rule look at).
+   */
   private async createdIn(
     actor: Actor,
     from: Date,
     to: Date,
     first: number,
   ): Promise<{ total: number; listable: number; first: string[] }> {
-    const visible = visibleColumn(actor, [from, to, first]);
+    const visible = visibleRawSql(actor, 'b', 4);
     const [row] = await this.query<{ total: number; listable: number; first: string[] }>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE visible)::int AS listable,
-              coalesce((array_agg(id::text ORDER BY number) FILTER (WHERE visible))[1:$3], '{}') AS first
-       FROM (SELECT b.id, b.number, ${visible.sql} FROM blocker b
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE created.visible)::int AS listable,
+              (SELECT coalesce(array_agg(f.id::text ORDER BY f.number), '{}') FROM (
+                 SELECT b.id, b.number FROM blocker b
+                 WHERE b.created_at >= $1 AND b.created_at < $2 AND ${visible.sql}
+                 -- number + 0: the period's blockers sorted, not found by walking uq_blocker_number from
+                 -- the first key, which passes every blocker reported before the period.
+                 ORDER BY b.number + 0 LIMIT $3) f) AS first
+       FROM (SELECT ${visible.sql} AS visible FROM blocker b
              WHERE b.created_at >= $1 AND b.created_at < $2) created`,
-      visible.params,
+      visible.param ? [from, to, first, visible.param] : [from, to, first],
     );
     return row;
   }
@@ -647,10 +656,16 @@ export class AnalyticsService {
   }
 
   /**
-   * The blockers open at `asOf`, with their status then and when it last changed: the last status
-   * change the audit trail recorded before `asOf` (a blocker starts REPORTED). Counted per layer; the
+   * The blockers open at `asOf`, with their status then and when it last changed, counted per layer; the
    * stale ones (unchanged for STALE_AFTER_DAYS) counted, and the first the viewer sees listed, longest
    * unchanged first.
+   *
+   * A status change writes the blocker's status and status_changed_at and its audit event in one
+   * transaction, at one now(). So a blocker whose status_changed_at is before `asOf` had its present
+   * status since then (ix_blocker_open_since holds the open ones with what is counted). Only the
+   * blockers changed since `asOf` are looked up in the audit trail: their status at `asOf` is the last
+   * status change recorded before it, else REPORTED since they were reported. A period ending now
+   * has none of those.
    */
   private async openAt(
     actor: Actor,
@@ -664,7 +679,7 @@ export class AnalyticsService {
     staleFirst: EndStateRow[];
   }> {
     const staleBefore = new Date(asOf.getTime() - STALE_AFTER_DAYS * DAY_MS);
-    const visible = visibleColumn(actor, [asOf, OPEN_STATUSES, staleBefore, first]);
+    const visible = visibleRawSql(actor, 'b', 4);
     const rows = await this.query<{
       layer: BlockerLayer | null;
       open: number;
@@ -672,34 +687,42 @@ export class AnalyticsService {
       stale_listable: number;
       stale_first: Array<{ id: string; status: BlockerStatus; changed_at: string }> | null;
     }>(
-      `WITH last_change AS (
-         SELECT DISTINCT ON (e.entity_id) e.entity_id AS id, c->>'to' AS status, e.at
-         FROM audit_event e CROSS JOIN LATERAL jsonb_array_elements(e.changes) c
-         WHERE e.entity_type = 'Blocker' AND c->>'field' = 'status' AND e.at < $1
-         ORDER BY e.entity_id, e.id DESC
-       ), state AS (
-         SELECT b.*,
-                COALESCE(l.status, CASE WHEN b.status_changed_at < $1 THEN b.status::text ELSE 'REPORTED' END)
-                  AS status_at_end,
-                COALESCE(l.at, CASE WHEN b.status_changed_at < $1 THEN b.status_changed_at ELSE b.created_at END)
-                  AS changed_at
-         FROM blocker b LEFT JOIN last_change l ON l.id = b.id
-         WHERE b.created_at < $1
-       ), open_end AS MATERIALIZED (
-         SELECT b.id, b.layer, b.number, b.status_at_end AS status, b.changed_at,
-                -- Compared at the millisecond, as dates are in the application.
-                date_trunc('milliseconds', b.changed_at) <= $3 AS stale, ${visible.sql}
-         FROM state b
-         WHERE b.status_at_end = ANY($2::text[])
+      `WITH changed AS MATERIALIZED (
+         SELECT b.id, b.layer, b.number, COALESCE(l.status, 'REPORTED') AS status,
+                COALESCE(l.at, b.created_at) AS changed_at, ${visible.sql} AS visible
+         FROM blocker b LEFT JOIN (
+           SELECT DISTINCT ON (e.entity_id) e.entity_id AS id, c->>'to' AS status, e.at
+           FROM audit_event e CROSS JOIN LATERAL jsonb_array_elements(e.changes) c
+           WHERE e.entity_type = 'Blocker' AND c->>'field' = 'status' AND e.at < $1
+             AND e.entity_id IN (SELECT s.id FROM blocker s WHERE s.status_changed_at >= $1 AND s.created_at < $1)
+           ORDER BY e.entity_id, e.id DESC
+         ) l ON l.id = b.id
+         WHERE b.status_changed_at >= $1 AND b.created_at < $1
+       ), open_end AS (
+         -- Compared at the millisecond, as dates are in the application.
+         SELECT b.layer, date_trunc('milliseconds', b.status_changed_at) <= $2 AS stale, ${visible.sql} AS visible
+         FROM blocker b
+         WHERE b.status IN ${OPEN_STATUS_SQL} AND b.status_changed_at < $1 AND b.created_at < $1
+         UNION ALL
+         SELECT x.layer, date_trunc('milliseconds', x.changed_at) <= $2, x.visible
+         FROM changed x WHERE x.status IN ${OPEN_STATUS_SQL}
        )
        SELECT o.layer, count(*)::int AS open, count(*) FILTER (WHERE o.stale)::int AS stale,
               count(*) FILTER (WHERE o.stale AND o.visible)::int AS stale_listable, NULL::json AS stale_first
        FROM open_end o GROUP BY o.layer
        UNION ALL
        SELECT NULL, 0, 0, 0, (SELECT coalesce(json_agg(s ORDER BY s.changed_at, s.number), '[]'::json) FROM (
-         SELECT o.id, o.status, o.changed_at, o.number FROM open_end o WHERE o.stale AND o.visible
-         ORDER BY o.changed_at, o.number LIMIT $4) s)`,
-      visible.params,
+         SELECT u.* FROM (
+           (SELECT b.id, b.status::text AS status, b.status_changed_at AS changed_at, b.number FROM blocker b
+            WHERE b.status IN ${OPEN_STATUS_SQL} AND b.status_changed_at < $1 AND b.created_at < $1
+              AND b.status_changed_at < $2::timestamptz + interval '1 millisecond'
+              AND date_trunc('milliseconds', b.status_changed_at) <= $2 AND ${visible.sql}
+            ORDER BY b.status_changed_at, b.number LIMIT $3)
+           UNION ALL
+           SELECT x.id, x.status, x.changed_at, x.number FROM changed x
+           WHERE x.status IN ${OPEN_STATUS_SQL} AND date_trunc('milliseconds', x.changed_at) <= $2 AND x.visible
+         ) u ORDER BY u.changed_at, u.number LIMIT $3) s)`,
+      visible.param ? [asOf, staleBefore, first, visible.param] : [asOf, staleBefore, first],
     );
     const layers = rows.filter((r) => r.layer !== null);
     const sum = (f: (r: (typeof rows)[number]) => number): number => layers.reduce((n, r) => n + f(r), 0);

@@ -20,6 +20,10 @@ export interface FieldChange {
 @Index('ix_audit_event_blocker', ['blockerId', 'id'])
 @Index('ix_audit_event_entity', ['entityType', 'entityId', 'id'])
 @Index('uq_audit_event_chain_seq', ['chainSeq'], { unique: true })
+/** The workflow transitions of a period (the progress report's resolved and reopened blockers). */
+@Index('ix_audit_event_transition', ['at'], {
+  where: `entity_type = 'Blocker' AND action = 'blocker.transitioned'`,
+})
 export class AuditEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

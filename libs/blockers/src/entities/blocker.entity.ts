@@ -48,7 +48,15 @@ export interface StoredFactor {
 @Entity({ name: 'blocker' })
 @Index('uq_blocker_number', ['number'], { unique: true })
 @Index('ix_blocker_priority', ['priorityScore', 'id'])
-@Index('ix_blocker_created', ['createdAt', 'id'])
+/**
+ * The progress report's indexes (migration ProgressReportIndexes, ADR 13). ix_blocker_created
+ * (created_at, id) and ix_blocker_open_since (status_changed_at, number; open blockers) include more
+ * columns than their keys, which TypeORM cannot declare: the migration defines them, and schema
+ * synchronisation leaves them alone.
+ */
+@Index('ix_blocker_created', { synchronize: false })
+@Index('ix_blocker_open_since', { synchronize: false })
+@Index('ix_blocker_status_changed', ['statusChangedAt'])
 @Index('ix_blocker_status', ['status'])
 @Index('ix_blocker_reporting_provider', ['reportingProviderId'])
 @Index('ix_blocker_owner', ['ownerId'])

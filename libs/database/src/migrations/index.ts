@@ -4,6 +4,7 @@ import { AuditChain1795949000000 } from './1795949000000-AuditChain';
 import { OpenBlockerIndex1795953684357 } from './1795953684357-OpenBlockerIndex';
 import { IdempotencyKeys1795954226757 } from './1795954226757-IdempotencyKeys';
 import { AffectedNeedOrder1795957000000 } from './1795957000000-AffectedNeedOrder';
+import { ProgressReportIndexes1795958400000 } from './1795958400000-ProgressReportIndexes';
 
 /** Every migration, in order. Committed migrations are never rewritten; add a new one instead. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   OpenBlockerIndex1795953684357,
   IdempotencyKeys1795954226757,
   AffectedNeedOrder1795957000000,
+  ProgressReportIndexes1795958400000,
 ];
