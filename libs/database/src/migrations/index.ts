@@ -5,6 +5,7 @@ import { OpenBlockerIndex1795953684357 } from './1795953684357-OpenBlockerIndex'
 import { IdempotencyKeys1795954226757 } from './1795954226757-IdempotencyKeys';
 import { AffectedNeedOrder1795957000000 } from './1795957000000-AffectedNeedOrder';
 import { ProgressReportIndexes1795958400000 } from './1795958400000-ProgressReportIndexes';
+import { SearchIndexPendingList1795958500000 } from './1795958500000-SearchIndexPendingList';
 
 /** Every migration, in order. Committed migrations are never rewritten; add a new one instead. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1795954226757,
   AffectedNeedOrder1795957000000,
   ProgressReportIndexes1795958400000,
+  SearchIndexPendingList1795958500000,
 ];
