@@ -179,16 +179,26 @@ export async function keysetPage<E extends ObjectLiteral, T>(
       qb.andWhere(`${idExpr} ${cmp} CAST(:cursorId AS ${idType})`, { cursorId: cursor.id });
     }
   }
-  qb.addSelect(`(${keyExpr})::text`, 'page_sort_key')
-    .orderBy(keyExpr, order.direction)
-    .addOrderBy(idExpr, order.direction)
-    .limit(limit + 1);
-  const { entities, raw } = await qb.getRawAndEntities<{ page_sort_key: string | null }>();
+  if (order.expr && order.type === 'float8') {
+    // Sorted by the selected column itself, so that a costly key (a search rank) is computed once per
+    // row. A float8 arrives as a JS number, whose shortest text reads back as the same float8.
+    qb.addSelect(keyExpr, 'page_sort_key').orderBy('page_sort_key', order.direction);
+  } else {
+    qb.addSelect(`(${keyExpr})::text`, 'page_sort_key').orderBy(keyExpr, order.direction);
+  }
+  qb.addOrderBy(idExpr, order.direction).limit(limit + 1);
+  const { entities, raw } = await qb.getRawAndEntities<{ page_sort_key: string | number | null }>();
   const hasNextPage = entities.length > limit;
   const rows = entities.slice(0, limit);
-  const cursors = rows.map((entity, i) =>
-    encodeCursor({ k: raw[i]?.page_sort_key ?? null, id: String(entity.id), asOf, sig: order.name }),
-  );
+  const cursors = rows.map((entity, i) => {
+    const key = raw[i]?.page_sort_key;
+    return encodeCursor({
+      k: key == null ? null : String(key),
+      id: String(entity.id),
+      asOf,
+      sig: order.name,
+    });
+  });
   let total: Promise<number> | undefined;
   return {
     nodes: rows.map(map),
