@@ -212,16 +212,23 @@ export class AuthService {
         throw new ForbiddenError(`The organisation ${claims.org} in your token is not a registered provider`);
       }
     }
+    // One statement: the upsert's id when it wrote, else the id of the row that was already there
+    // unchanged (the WHERE of the upsert). A row another request inserted after this statement's
+    // snapshot is in neither: then it is read on its own.
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `INSERT INTO app_user (subject, name, roles, provider_id) VALUES ($1, $2, $3::role[], $4)
-       ON CONFLICT (subject) DO UPDATE SET name = EXCLUDED.name, roles = EXCLUDED.roles,
-         provider_id = EXCLUDED.provider_id, updated_at = now()
-       WHERE (app_user.name, app_user.roles, app_user.provider_id) IS DISTINCT FROM
-             (EXCLUDED.name, EXCLUDED.roles, EXCLUDED.provider_id)
-       RETURNING id`,
+      `WITH upserted AS (
+         INSERT INTO app_user (subject, name, roles, provider_id) VALUES ($1, $2, $3::role[], $4)
+         ON CONFLICT (subject) DO UPDATE SET name = EXCLUDED.name, roles = EXCLUDED.roles,
+           provider_id = EXCLUDED.provider_id, updated_at = now()
+         WHERE (app_user.name, app_user.roles, app_user.provider_id) IS DISTINCT FROM
+               (EXCLUDED.name, EXCLUDED.roles, EXCLUDED.provider_id)
+         RETURNING id
+       )
+       SELECT id FROM upserted
+       UNION ALL
+       SELECT id FROM app_user WHERE subject = $1 AND NOT EXISTS (SELECT 1 FROM upserted)`,
       [claims.sub, claims.name, claims.roles, providerId],
     );
-    // No row comes back when nothing changed (the WHERE of the upsert): read the existing id.
     const existing = rows[0]
       ? rows
       : await this.dataSource.query<Array<{ id: string }>>('SELECT id FROM app_user WHERE subject = $1', [

@@ -74,15 +74,21 @@ export class BlockerReadsService {
       const total = mine.length > 0 ? Number(mine[0].total) : 0;
       const needs = mine.filter((r) => r.id !== null);
       const shown = needs.slice(0, first);
+      let cursors: string[] | undefined;
       pages.set(id, {
         // Beside blocker_id, total and sort_key, a row holds the need's columns.
         nodes: shown.map(({ blocker_id: _b, total: _t, sort_key: _k, ...need }) =>
           toEntity(DataNeedEntity, need),
         ),
-        cursors: shown.map((r) => encodeCursor({ k: r.sort_key, id: String(r.id), asOf, sig: NEED_ORDER })),
+        // Encoded when a client selects them (edges, pageInfo), not for every need of every blocker.
+        get cursors() {
+          return (cursors ??= shown.map((r) =>
+            encodeCursor({ k: r.sort_key, id: String(r.id), asOf, sig: NEED_ORDER }),
+          ));
+        },
         hasNextPage: needs.length > first,
         hasPreviousPage: cursor !== null,
-        totalCount: async () => total,
+        totalCount: () => total,
       });
     }
     return pages;

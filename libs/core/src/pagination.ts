@@ -9,13 +9,18 @@ export interface PageArgs {
   after?: string | null;
 }
 
-/** One page of a list, shaped for a Relay connection. `totalCount` is computed only when asked for. */
+/**
+ * One page of a list, shaped for a Relay connection. `totalCount` is computed only when asked for;
+ * `cursors` may be a getter that encodes them on first use (a list whose cursors no client selects,
+ * such as the needs of every blocker of a page, never encodes them).
+ */
 export interface Page<T> {
   nodes: T[];
-  cursors: string[];
+  readonly cursors: string[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
-  totalCount: () => Promise<number>;
+  /** The count, or its promise; a count already known is answered without one. */
+  totalCount: () => number | Promise<number>;
 }
 
 /**
@@ -213,7 +218,15 @@ export function emptyPage<T>(): Page<T> {
   return { nodes: [], cursors: [], hasNextPage: false, hasPreviousPage: false, totalCount: async () => 0 };
 }
 
-/** The same page with its nodes mapped, e.g. from entities to GraphQL objects. */
+/** The same page with its nodes mapped, e.g. from entities to GraphQL objects (cursors still lazy). */
 export function toPage<A, B>(page: Page<A>, map: (node: A) => B): Page<B> {
-  return { ...page, nodes: page.nodes.map(map) };
+  return {
+    nodes: page.nodes.map(map),
+    get cursors() {
+      return page.cursors;
+    },
+    hasNextPage: page.hasNextPage,
+    hasPreviousPage: page.hasPreviousPage,
+    totalCount: page.totalCount,
+  };
 }

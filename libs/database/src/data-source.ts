@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { QueryLogger } from './query-logger';
+import { installTimestampParser } from './timestamps';
 
 export interface DataSourceSettings {
   url: string;
@@ -12,6 +13,8 @@ export interface DataSourceSettings {
 
 /** The one definition of how Knooppunt talks to PostgreSQL: migrations only, never synchronize. */
 export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
+  // The same Date values as pg's own parser gives, read without regular expressions (hot paths).
+  installTimestampParser();
   return {
     type: 'postgres',
     uuidExtension: 'pgcrypto',

@@ -82,4 +82,9 @@ describe('field resolvers', () => {
     expect(hot).toHaveLength(4);
     for (const field of hot) expect(field.paramTypes).toEqual([]);
   });
+
+  it('of the list with arguments take them through @FieldArgs(), without parameter decorators', () => {
+    const affectedNeeds = fieldResolvers().find((f) => f.name === 'BlockersResolver.affectedNeeds');
+    expect(affectedNeeds?.paramTypes).toEqual([]);
+  });
 });

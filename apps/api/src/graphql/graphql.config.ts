@@ -12,7 +12,7 @@ import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
 import { MetricsService } from '../observability/metrics.service';
 import { formatError } from './format-error';
 import { idempotencyPlugin } from './idempotency.plugin';
-import { checkLimits, measure, QueryLimits } from './query-limits';
+import { checkLimits, measureOnce, QueryLimits } from './query-limits';
 import { RateLimiter, rateLimitPlugin } from './rate-limit';
 import { authorizationOf, graphqlWsOptions } from './subscriptions';
 
@@ -42,7 +42,7 @@ function queryLimitsPlugin(limits: QueryLimits): Plugin {
       return {
         async didResolveOperation({ request, document, schema, operationName }) {
           const error = checkLimits(
-            measure(schema, document, operationName, request.variables ?? {}),
+            measureOnce(schema, document, operationName, request.variables ?? {}),
             limits,
           );
           if (error) throw error;

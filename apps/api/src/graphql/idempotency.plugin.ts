@@ -87,7 +87,9 @@ const badKey = (context: RequestContext, message: string): Answer =>
  */
 export function idempotencyPlugin(store: IdempotencyStore): Plugin {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      // Without the header there is nothing to claim or store: no hooks for the request.
+      if ((contextValue as GqlContext).idempotencyKey === undefined) return {};
       let claim: Claim | null = null;
       return {
         async responseForOperation(context) {

@@ -1,5 +1,5 @@
 import { buildSchema, parse } from 'graphql';
-import { checkLimits, measure } from './query-limits';
+import { checkLimits, measure, measureOnce } from './query-limits';
 
 const schema = buildSchema(`
   type Query { items(first: Int = 50, after: String): ItemConnection!  item(id: ID!): Item  tags: [String!]!  pick(ids: [ID!]!): [Item!]! }
@@ -65,5 +65,24 @@ describe('query measures', () => {
     expect(
       checkLimits(m('{ a: item(id: 1) { id } b: item(id: 1) { id } }'), limits)?.extensions?.measure,
     ).toBe('aliases');
+  });
+
+  it('remembers measures per parsed document and per value of the variables sizes come from', () => {
+    const doc = parse(`query ($n: Int, $id: ID!, $ids: [ID!]!) {
+      items(first: $n) { nodes { id } } item(id: $id) { id } pick(ids: $ids) { id } }`);
+    const once = (variables: Record<string, unknown>) => measureOnce(schema, doc, null, variables);
+    const fresh = (variables: Record<string, unknown>) => measure(schema, doc, null, variables);
+    const a = { n: 7, id: '1', ids: ['1', '2'] };
+    expect(once(a)).toEqual(fresh(a));
+    expect(once({ ...a, id: '2' })).toBe(once(a));
+    for (const v of [
+      { ...a, n: 3 },
+      { ...a, n: null },
+      { ...a, ids: ['1', '2', '3'] },
+      { id: '1', ids: [] },
+    ]) {
+      expect(once(v)).toEqual(fresh(v));
+    }
+    expect(once({ ...a, n: 3 }).cost).not.toBe(once(a).cost);
   });
 });

@@ -16,6 +16,7 @@ import {
   Kind,
   OperationDefinitionNode,
   SelectionSetNode,
+  ValueNode,
   valueFromASTUntyped,
 } from 'graphql';
 
@@ -55,6 +56,8 @@ export function measure(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> = {},
+  /** Receives the names of the variables the measures depend on. */
+  variablesRead?: Set<string>,
 ): QueryMeasures {
   const fragments = new Map<string, FragmentDefinitionNode>();
   let operation: OperationDefinitionNode | undefined;
@@ -69,9 +72,11 @@ export function measure(
   const root = schema.getRootType(operation.operation);
   if (!root) return result;
 
+  const valueOf = (value: ValueNode): unknown => valueFromASTUntyped(value, variables);
+
   const argument = (node: FieldNode, name: string): unknown => {
     const arg = node.arguments?.find((a) => a.name.value === name);
-    return arg ? valueFromASTUntyped(arg.value, variables) : undefined;
+    return arg ? valueOf(arg.value) : undefined;
   };
 
   const sizeOf = (
@@ -85,9 +90,7 @@ export function measure(
       if (typeof given === 'number' && given > 0) return given;
     }
     if (!field || !isListType(getNullableType(field.type))) return 1;
-    const listArgument = node.arguments
-      ?.map((a) => valueFromASTUntyped(a.value, variables))
-      .find(Array.isArray);
+    const listArgument = node.arguments?.map((a) => valueOf(a.value)).find(Array.isArray);
     return Array.isArray(listArgument) ? Math.max(1, listArgument.length) : LIST_ESTIMATE;
   };
 
@@ -101,6 +104,7 @@ export function measure(
         if (selection.alias) result.aliases += 1;
         if (depth === 1) result.rootFields += 1;
         const field = type?.getFields()[selection.name.value];
+        if (variablesRead) sizeVariables(selection, field, variablesRead);
         const named = field ? getNamedType(field.type) : null;
         const inner = selection.selectionSet
           ? visit(selection.selectionSet, named && isComposite(named) ? named : null, depth + 1, seen)
@@ -124,6 +128,73 @@ export function measure(
     return cost;
   };
   result.cost = visit(operation.selectionSet, root, 1, new Set());
+  return result;
+}
+
+/**
+ * The variables a field's size may be read from (see `sizeOf`): those in its `first` and `limit`, and
+ * in every argument of a list field. Whatever their values, no other variable changes the measures.
+ */
+function sizeVariables(
+  node: FieldNode,
+  field: GraphQLField<unknown, unknown> | undefined,
+  into: Set<string>,
+): void {
+  const isList = !field || isListType(getNullableType(field.type));
+  for (const arg of node.arguments ?? []) {
+    if (isList || SIZE_ARGUMENTS.includes(arg.name.value)) variablesIn(arg.value, into);
+  }
+}
+
+/** The names of the variables a value refers to, added to `into`. */
+function variablesIn(value: ValueNode, into: Set<string>): void {
+  if (value.kind === Kind.VARIABLE) into.add(value.name.value);
+  else if (value.kind === Kind.LIST) for (const item of value.values) variablesIn(item, into);
+  else if (value.kind === Kind.OBJECT) for (const field of value.fields) variablesIn(field.value, into);
+}
+
+/** Variable values an operation's measures were taken with: at most this many per operation. */
+const MAX_MEASURES_PER_OPERATION = 100;
+
+interface Measured {
+  /** The variables whose values the measures depend on (sizes given as variables). */
+  variables: string[];
+  /** Measures by the JSON of those variables' values. */
+  byValues: Map<string, QueryMeasures>;
+}
+
+/**
+ * Measures of parsed documents, per operation name. Apollo keeps a parsed document per query text and
+ * hands the same DocumentNode to every request of that text, so an operation is walked once, not on
+ * every request; measures that depend on variables (a size given as `$first`) are kept per value of
+ * those variables. Entries go with the document (WeakMap).
+ */
+const measured = new WeakMap<DocumentNode, Map<string, Measured>>();
+
+/** `measure`, remembered per parsed document, operation and the values of the variables it reads. */
+export function measureOnce(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> = {},
+): QueryMeasures {
+  let operations = measured.get(document);
+  if (!operations) measured.set(document, (operations = new Map<string, Measured>()));
+  const name = operationName ?? '';
+  const known = operations.get(name);
+  if (known) {
+    const key = JSON.stringify(known.variables.map((v) => variables[v] ?? null));
+    const hit = known.byValues.get(key);
+    if (hit) return hit;
+    const result = measure(schema, document, operationName, variables);
+    if (known.byValues.size < MAX_MEASURES_PER_OPERATION) known.byValues.set(key, result);
+    return result;
+  }
+  const read = new Set<string>();
+  const result = measure(schema, document, operationName, variables, read);
+  const names = [...read].sort();
+  const key = JSON.stringify(names.map((v) => variables[v] ?? null));
+  operations.set(name, { variables: names, byValues: new Map([[key, result]]) });
   return result;
 }
 

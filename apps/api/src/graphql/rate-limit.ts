@@ -225,9 +225,11 @@ export function isHealthCheck(operation: OperationDefinitionNode | undefined): b
 export function rateLimitPlugin(limiter: RateLimiter): Plugin {
   return {
     async requestDidStart() {
+      // Switched off (RATE_LIMIT_ENABLED=false): no hook to run for the request at all.
+      if (!limiter.enabled) return {};
       return {
         async didResolveOperation({ operation, contextValue }) {
-          if (!limiter.enabled || isHealthCheck(operation)) return;
+          if (isHealthCheck(operation)) return;
           const context = contextValue as GqlContext;
           const error = await limiter.check({ ip: context.clientIp, userId: context.actor?.userId });
           if (error) throw error;

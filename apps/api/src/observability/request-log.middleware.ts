@@ -25,8 +25,10 @@ export class RequestLogMiddleware implements NestMiddleware {
     const scope = RequestScopes.current();
     const path = req.originalUrl.split('?')[0];
     res.once('finish', () => {
-      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
       const level = res.statusCode >= 500 ? 'warn' : QUIET_PATHS.test(path) ? 'debug' : 'info';
+      // Below LOG_LEVEL (e.g. info lines at warn): nothing to build.
+      if (!this.logger.isLevelEnabled(level)) return;
+      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
       this.logger[level](
         {
           requestId: scope?.requestId,

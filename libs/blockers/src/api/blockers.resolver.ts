@@ -1,4 +1,5 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { getArgumentValues, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { UserLoaders, UserNode } from '@app/auth/api';
 import { AuditService } from '@app/audit';
 import { AuditEventConnection, AuditEventNode } from '@app/audit/api';
@@ -6,12 +7,25 @@ import {
   Actor,
   BadUserInputError,
   fromGlobalId,
+  Page,
   pageSize,
   parseGlobalId,
   toGlobalId,
   toPage,
 } from '@app/core';
-import { CurrentActor, GqlContext, LoaderRegistry, Loaders, NoArgs, toConnection } from '@app/core/graphql';
+import {
+  ConnectionArgs,
+  CurrentActor,
+  FieldArgs,
+  GqlContext,
+  LoaderRegistry,
+  Loaders,
+  noNul,
+  NoArgs,
+  selectedFields,
+  toConnection,
+} from '@app/core/graphql';
+import { DataNeedEntity } from '@app/needs';
 import { DataNeedConnection, DataNeedNode } from '@app/needs/api';
 import { ProviderLoaders, ProviderNode } from '@app/providers/api';
 import { BlockerReadsService } from '../blocker-reads.service';
@@ -63,6 +77,8 @@ export class BlockersResolver {
   @Query(() => BlockerConnection, { name: 'blockers' })
   async listBlockers(
     @CurrentActor() actor: Actor,
+    @Loaders() loaders: LoaderRegistry,
+    @Info() info: GraphQLResolveInfo,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('filter', { type: () => BlockerFilter, nullable: true }) filter?: BlockerFilter,
@@ -80,7 +96,9 @@ export class BlockersResolver {
       },
       orderBy ?? null,
     );
-    return toConnection(toPage(page, (b) => BlockerNode.from(b, now)));
+    const connection = toConnection(toPage(page, (b) => BlockerNode.from(b, now)));
+    await this.preload(connection.nodes, info, loaders);
+    return connection;
   }
 
   @Query(() => BlockerNode, {
@@ -238,24 +256,24 @@ export class BlockersResolver {
   }
 
   @ResolveField(() => ProviderNode)
-  async reportingProvider(b: BlockerNode, _args: NoArgs, { loaders }: GqlContext) {
-    return this.providers.provider(loaders).load(b.entity.reportingProviderId);
+  reportingProvider(b: BlockerNode, _args: NoArgs, { loaders }: GqlContext) {
+    return loaders.value(this.providers.provider(loaders), b.entity.reportingProviderId);
   }
 
   @ResolveField(() => ProviderNode, { nullable: true, description: 'The provider that must act.' })
-  async owner(b: BlockerNode, _args: NoArgs, { loaders }: GqlContext) {
-    return b.entity.ownerId ? this.providers.provider(loaders).load(b.entity.ownerId) : null;
+  owner(b: BlockerNode, _args: NoArgs, { loaders }: GqlContext) {
+    return b.entity.ownerId ? loaders.value(this.providers.provider(loaders), b.entity.ownerId) : null;
   }
 
   @ResolveField(() => DataNeedConnection)
-  async affectedNeeds(
-    @Parent() b: BlockerNode,
-    @Loaders() loaders: LoaderRegistry,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
-  ) {
-    const page = await this.loaders.affectedNeeds(loaders, pageSize(first), after ?? null).load(b.localId);
-    return toConnection(toPage(page, DataNeedNode.from));
+  affectedNeeds(b: BlockerNode, @FieldArgs() args: ConnectionArgs, { loaders }: GqlContext) {
+    const loader = this.loaders.affectedNeeds(
+      loaders,
+      pageSize(args.first),
+      noNul(args.after, 'after') ?? null,
+    );
+    const page = loaders.value(loader, b.localId);
+    return page instanceof Promise ? page.then(needConnection) : needConnection(page);
   }
 
   @ResolveField(() => [ProviderNode], {
@@ -357,6 +375,74 @@ export class BlockersResolver {
     }
     return toConnection(page);
   }
+
+  // ---------------------------------------------------------------- look-ahead
+
+  /**
+   * Loads, with a page of blockers, what the fields below it will ask for: the affected needs of
+   * every blocker (per `affectedNeeds` selection and its arguments), then the providers of the
+   * blockers and of those needs, in one statement. The field resolvers then find their values in hand
+   * (`LoaderRegistry.value`) and the page is answered without a promise per field, in three statements
+   * (page, needs, providers) instead of four. Only what the query selects is loaded; anything that
+   * fails here is left to the field's own resolver, which reports it as before.
+   */
+  private async preload(
+    nodes: BlockerNode[],
+    info: GraphQLResolveInfo,
+    loaders: LoaderRegistry,
+  ): Promise<void> {
+    if (nodes.length === 0) return;
+    const at = (path: string[], from = info.fieldNodes) => [
+      ...selectedFields(info, ['nodes', ...path], from),
+      ...selectedFields(info, ['edges', 'node', ...path], from),
+    ];
+    const providerIds = new Set<string>();
+    if (at(['reportingProvider']).length > 0) {
+      for (const b of nodes) providerIds.add(b.entity.reportingProviderId);
+    }
+    if (at(['owner']).length > 0) {
+      for (const b of nodes) if (b.entity.ownerId) providerIds.add(b.entity.ownerId);
+    }
+    const needFields = at(['affectedNeeds']);
+    if (needFields.length > 0) {
+      const blockerType = info.schema.getType('Blocker') as GraphQLObjectType;
+      const definition = blockerType.getFields().affectedNeeds;
+      const ids = nodes.map((b) => b.localId);
+      await Promise.all(
+        needFields.map(async (field) => {
+          let first: number;
+          let after: string | null;
+          try {
+            const args = getArgumentValues(definition, field, info.variableValues) as ConnectionArgs;
+            first = pageSize(args.first);
+            after = noNul(args.after, 'after') ?? null;
+          } catch {
+            return; // the field reports it
+          }
+          const pages = await this.loaders.affectedNeeds(loaders, first, after).loadMany(ids);
+          const inNodes = (name: string) =>
+            selectedFields(info, ['nodes', name], [field]).length +
+              selectedFields(info, ['edges', 'node', name], [field]).length >
+            0;
+          const requester = inNodes('requester');
+          const supplier = inNodes('supplier');
+          if (!requester && !supplier) return;
+          for (const page of pages) {
+            if (page instanceof Error) continue;
+            for (const need of page.nodes) {
+              if (requester) providerIds.add(need.requesterId);
+              if (supplier) providerIds.add(need.supplierId);
+            }
+          }
+        }),
+      );
+    }
+    if (providerIds.size > 0) await this.providers.provider(loaders).loadMany([...providerIds]);
+  }
+}
+
+function needConnection(page: Page<DataNeedEntity>) {
+  return toConnection(toPage(page, DataNeedNode.from));
 }
 
 /** Global IDs of blockers named in an audit change's values. */

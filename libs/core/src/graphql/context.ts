@@ -7,6 +7,8 @@ import { UnauthenticatedError } from '../errors';
 /** DataLoaders of one request, created on first use, so that batching never crosses users. */
 export class LoaderRegistry {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  /** Per loader, the values its batches have delivered (errors are not kept). */
+  private readonly settled = new Map<DataLoader<unknown, unknown>, Map<unknown, unknown>>();
 
   get<K, V>(
     name: string,
@@ -14,15 +16,39 @@ export class LoaderRegistry {
   ): DataLoader<K, V> {
     let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
     if (!loader) {
-      loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000 });
+      const settled = new Map<K, V>();
+      loader = new DataLoader<K, V>(
+        async (keys) => {
+          const values = await batch(keys);
+          for (let i = 0; i < keys.length; i++) {
+            const value = values[i];
+            if (!(value instanceof Error)) settled.set(keys[i], value);
+          }
+          return values;
+        },
+        { maxBatchSize: 1000 },
+      );
       this.loaders.set(name, loader);
+      this.settled.set(loader, settled);
     }
     return loader;
+  }
+
+  /**
+   * The value of `key`: the one in hand when a batch of this loader has delivered it, else the
+   * promise of `load(key)`. A resolver that returns a value in hand lets GraphQL complete its field
+   * without a promise; a page whose related rows were loaded with it (see `selectedFields`) is then
+   * answered without one promise per field.
+   */
+  value<K, V>(loader: DataLoader<K, V>, key: K): V | Promise<V> {
+    const settled = this.settled.get(loader) as Map<K, V> | undefined;
+    return settled !== undefined && settled.has(key) ? (settled.get(key) as V) : loader.load(key);
   }
 
   /** Forget cached values, e.g. after a mutation changed them. */
   clearAll(): void {
     for (const loader of this.loaders.values()) loader.clearAll();
+    for (const settled of this.settled.values()) settled.clear();
   }
 }
 

@@ -78,13 +78,13 @@ export class NeedsResolver {
   }
 
   @ResolveField(() => ProviderNode)
-  async requester(need: DataNeedNode, _args: NoArgs, { loaders }: GqlContext) {
-    return this.providers.provider(loaders).load(need.requesterId);
+  requester(need: DataNeedNode, _args: NoArgs, { loaders }: GqlContext) {
+    return loaders.value(this.providers.provider(loaders), need.requesterId);
   }
 
   @ResolveField(() => ProviderNode)
-  async supplier(need: DataNeedNode, _args: NoArgs, { loaders }: GqlContext) {
-    return this.providers.provider(loaders).load(need.supplierId);
+  supplier(need: DataNeedNode, _args: NoArgs, { loaders }: GqlContext) {
+    return loaders.value(this.providers.provider(loaders), need.supplierId);
   }
 
   @ResolveField(() => DatasetNode, { nullable: true })
