@@ -259,6 +259,32 @@ describe('analytics', () => {
       }
     });
 
+    it('lists the same entities, in the same order, when the query asks for more than ids and keys', async () => {
+      // Ids and keys come from the analytics index; other fields make the server read the rows.
+      const FULL = `query($id: ID!) { blockerImpact(id: $id) {
+        blocker { key title } affectedNeeds { id purpose requester { name } } affectedProviders { id name kind }
+        unblockedIfResolved { id state } prerequisites { key status } dependents { key title } } }`;
+      for (const [key, bearer] of [
+        ['KNP-3', analyst],
+        ['KNP-4', analyst],
+        ['KNP-19', steering],
+      ] as const) {
+        const ids = (await server.ok<any>(IMPACT, { id: B[key] }, bearer)).blockerImpact;
+        const full = (await server.ok<any>(FULL, { id: B[key] }, bearer)).blockerImpact;
+        const pick = (list: any[], field: string) => list.map((x) => x[field]);
+        expect(full.blocker.key).toBe(key);
+        expect(full.blocker.title).toEqual(expect.any(String));
+        expect(pick(full.affectedNeeds, 'id')).toEqual(pick(ids.affectedNeeds, 'id'));
+        expect(full.affectedNeeds.every((n: any) => typeof n.purpose === 'string' && n.requester.name)).toBe(
+          true,
+        );
+        expect(pick(full.affectedProviders, 'id')).toEqual(pick(ids.affectedProviders, 'id'));
+        expect(pick(full.unblockedIfResolved, 'id')).toEqual(pick(ids.unblockedIfResolved, 'id'));
+        expect(pick(full.prerequisites, 'key')).toEqual(pick(ids.prerequisites, 'key'));
+        expect(pick(full.dependents, 'key')).toEqual(pick(ids.dependents, 'key'));
+      }
+    });
+
     it('NOT_FOUND for an unknown blocker, BAD_USER_INPUT for an ID that is not a blocker', async () => {
       expect(codeOf(await server.gql(IMPACT, { id: gid('Blocker', UNKNOWN) }, analyst))).toBe('NOT_FOUND');
       const res = await server.gql(IMPACT, { id: P.UWV }, analyst);

@@ -137,7 +137,8 @@ async function readRows(m: EntityManager, only: Only | null): Promise<RegistryRo
   const o = only ?? undefined;
   return {
     providers: await read(
-      (p) => `SELECT id, coalesce(abbreviation, name) AS label FROM provider${where('id', o?.providers, p)}`,
+      (p) =>
+        `SELECT id, coalesce(abbreviation, name) AS label, name FROM provider${where('id', o?.providers, p)}`,
       none(o?.providers),
     ),
     datasets: await read(
@@ -148,7 +149,8 @@ async function readRows(m: EntityManager, only: Only | null): Promise<RegistryRo
     needs: await read(
       (p) =>
         `SELECT id, requester_id AS "requesterId", supplier_id AS "supplierId", dataset_id AS "datasetId",
-                state = 'WITHDRAWN' AS withdrawn, annual_cases AS "annualCases"
+                state = 'WITHDRAWN' AS withdrawn, annual_cases AS "annualCases",
+                (extract(epoch FROM created_at) * 1000000)::float8 AS "createdMicros"
          FROM data_need${where('id', o?.needs, p)}`,
       none(o?.needs),
     ),

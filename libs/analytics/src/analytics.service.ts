@@ -3,7 +3,6 @@ import { In } from 'typeorm';
 import {
   BlockerEntity,
   BlockerLayer,
-  BlockerNeedEntity,
   BlockersService,
   BlockerStatus,
   CLOSED_STATUSES,
@@ -14,21 +13,13 @@ import {
   visibleInMemory,
   visibleRawSql,
 } from '@app/blockers';
-import { BlockerReadsService } from '@app/blockers/blocker-reads.service';
-import {
-  Actor,
-  BadUserInputError,
-  DomainError,
-  FieldError,
-  parseGlobalId,
-  toGlobalId,
-  TransactionService,
-} from '@app/core';
+import { Actor, BadUserInputError, DomainError, FieldError, toGlobalId, TransactionService } from '@app/core';
 import { DataNeedEntity } from '@app/needs';
-import { DatasetEntity, ProviderEntity } from '@app/providers';
+import { ProviderEntity } from '@app/providers';
 import { AnalyticsIndex } from './analytics-index.service';
-import { GraphAnswer, GraphNodeKind, neighbourhoodOf } from './domain/blocker-graph';
-import { blockerImpact, ImpactMeasure, whatIf } from './domain/impact';
+import { GraphAnswer, GraphNodeKind } from './domain/blocker-graph';
+import { ImpactMeasure, whatIf } from './domain/impact';
+import { ImpactLists, impactLists } from './domain/impact-lists';
 import { Ranking } from './domain/ranking';
 import { RegistryGraphView } from './domain/registry-graph';
 import { RegistryIndex } from './domain/registry-index';
@@ -45,16 +36,6 @@ import {
   STALE_AFTER_DAYS,
   wholeDays,
 } from './domain/report';
-
-export interface ImpactResult {
-  blocker: BlockerEntity;
-  affectedNeeds: DataNeedEntity[];
-  affectedProviders: ProviderEntity[];
-  peopleAffectedPerYear: number;
-  unblockedIfResolved: DataNeedEntity[];
-  prerequisites: BlockerEntity[];
-  dependents: BlockerEntity[];
-}
 
 export interface ScoreResult {
   blocker: BlockerEntity;
@@ -156,7 +137,7 @@ export const MAX_WHAT_IF = 1000;
  * NOT_FOUND naming the input fields, as BAD_USER_INPUT does, and the IDs as the client sent them.
  * A blocker the viewer may not see is reported exactly like one that does not exist.
  */
-function notFound(type: string, ids: string[], fields: FieldError[]): DomainError {
+export function notFound(type: string, ids: string[], fields: FieldError[]): DomainError {
   const shown = ids.map((id) => toGlobalId(type, id)).join(', ');
   return new DomainError('NOT_FOUND', `${type} ${shown} does not exist`, { fields });
 }
@@ -168,9 +149,9 @@ const byCreated = (a: DataNeedEntity, b: DataNeedEntity): number =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
- * Graph questions, statistics and the progress report. The graph is read per request with a few
- * set-based statements (their number does not grow with the registry) and handed to the pure
- * algorithms in ./domain. Confidentiality: computations see every blocker, so that what they say
+ * Graph questions, statistics and the progress report. Graph questions run the pure algorithms in
+ * ./domain on the analytics index (ADR 10), which is brought up to date first; statistics and the
+ * report are set-based statements. Confidentiality: computations see every blocker, so that what they say
  * about needs and providers is true; answers list only the blockers the viewer may see (the rule in
  * @app/blockers' blocker-visibility); counts include the others, as counts in statistics do.
  */
@@ -182,7 +163,6 @@ export class AnalyticsService {
   constructor(
     private readonly tx: TransactionService,
     private readonly blockers: BlockersService,
-    private readonly reads: BlockerReadsService,
     private readonly index: AnalyticsIndex,
   ) {}
 
@@ -192,31 +172,37 @@ export class AnalyticsService {
 
   // ---------------------------------------------------------------- impact, critical, what-if
 
-  async impact(actor: Actor, blockerId: string, field = 'id'): Promise<ImpactResult> {
-    const blocker = await this.blockers.findVisible(actor, blockerId);
-    if (!blocker) throw notFound('Blocker', [blockerId], [{ field, message: 'no blocker has this ID' }]);
-    const affectedNeeds = await this.tx.manager
-      .getRepository(DataNeedEntity)
-      .createQueryBuilder('n')
-      .innerJoin(BlockerNeedEntity, 'bn', 'bn.need_id = n.id')
-      .where('bn.blocker_id = :blockerId', { blockerId })
-      .orderBy('n.created_at')
-      .addOrderBy('n.id')
-      .getMany();
-    const providerIds = (await this.reads.affectedProviders([blockerId])).map((p) => p.to);
+  /**
+   * blockerImpact from the index: every list as rows of the index, in answer order (ADR 10). A blocker
+   * the viewer may not see is NOT_FOUND, exactly like one that does not exist.
+   */
+  async impact(actor: Actor, blockerId: string, field = 'id'): Promise<ImpactLists> {
     const index = await this.index.current();
-    const ids = blockerImpact(index.impactGraph, blockerId);
-    // One statement for both lists; blockersByIds leaves out what the viewer may not see.
-    const related = await this.blockersByIds(actor, [...ids.prerequisites, ...ids.dependents]);
-    const prerequisites = new Set(ids.prerequisites);
+    const visible = this.visibility(actor, index);
+    const lists = visible(blockerId) ? impactLists(index, blockerId, visible) : null;
+    if (!lists) throw notFound('Blocker', [blockerId], [{ field, message: 'no blocker has this ID' }]);
+    return lists;
+  }
+
+  /**
+   * The stored rows behind ids of the index, for answers that ask more than the index holds: one
+   * statement per kind asked for. Blockers only as the viewer may see them (ADR 7's predicate).
+   */
+  async entities(
+    actor: Actor,
+    ids: { needs?: readonly string[]; providers?: readonly string[]; blockers?: readonly string[] },
+  ): Promise<{
+    needs: Map<string, DataNeedEntity>;
+    providers: Map<string, ProviderEntity>;
+    blockers: Map<string, BlockerEntity>;
+  }> {
+    const byId = <T extends { id: string }>(rows: T[]): Map<string, T> => new Map(rows.map((r) => [r.id, r]));
     return {
-      blocker,
-      affectedNeeds,
-      affectedProviders: await this.providersByIds(providerIds),
-      peopleAffectedPerYear: affectedNeeds.reduce((sum, n) => sum + (n.annualCases ?? 0), 0),
-      unblockedIfResolved: await this.needsByIds(ids.unblockedIfResolved),
-      prerequisites: related.filter((b) => prerequisites.has(b.id)),
-      dependents: related.filter((b) => !prerequisites.has(b.id)),
+      needs: byId(await this.needsByIds(ids.needs ?? [])),
+      providers: byId(await this.providersByIds(ids.providers ?? [])),
+      blockers: byId(
+        ids.blockers?.length ? await this.blockers.visibleByIds(actor, [...new Set(ids.blockers)]) : [],
+      ),
     };
   }
 
@@ -283,31 +269,34 @@ export class AnalyticsService {
       bad.push({ field: 'input.edgeLimit', message: `must be between 1 and ${MAX_GRAPH_EDGES}` });
     if (bad.length > 0) throw new BadUserInputError(bad);
     const focus = request.focus ?? null;
-    if (focus) await this.requireFocus(actor, focus);
-
     const index = await this.index.current();
+    if (focus) this.requireFocus(actor, index, focus);
     const view = this.graphView(actor, index, openOnly, request.layers ?? null);
-    const answer = neighbourhoodOf(view, {
+    const answer = view.neighbourhood({
       focusId: focus ? view.focus(FOCUS_KIND[focus.type], focus.id) : null,
       depth,
       limit,
       edgeLimit,
     });
     // Priority scores change without an audit event of their own (a neighbour's recompute): read them.
-    const blockerIds = answer.nodes
-      .filter((n) => n.kind === GraphNodeKind.BLOCKER)
-      .map((n) => parseGlobalId(n.id)!.id);
+    const blockerIds: string[] = [];
+    for (const n of answer.nodes)
+      if (n.kind === GraphNodeKind.BLOCKER) blockerIds.push(view.localIdOf(n.id)!);
     const scores = new Map(
       (
         await this.query<{ id: string; priority_score: number }>(
           'SELECT id, priority_score FROM blocker WHERE id = ANY($1::uuid[])',
           [blockerIds],
         )
-      ).map((r) => [toGlobalId('Blocker', r.id), r.priority_score]),
+      ).map((r) => [r.id, r.priority_score]),
     );
-    for (const node of answer.nodes)
-      if (node.kind === GraphNodeKind.BLOCKER) node.weight = scores.get(node.id) ?? 0;
-    return answer;
+    // The view's answer is shared: blockers get new nodes with their weight.
+    return {
+      ...answer,
+      nodes: answer.nodes.map((n) =>
+        n.kind === GraphNodeKind.BLOCKER ? { ...n, weight: scores.get(view.localIdOf(n.id)!) ?? 0 } : n,
+      ),
+    };
   }
 
   /** The blocker graph as this viewer sees it with these filters, kept across patches of the index. */
@@ -367,13 +356,14 @@ export class AnalyticsService {
     return ranking;
   }
 
-  private async requireFocus(actor: Actor, focus: { type: FocusType; id: string }): Promise<void> {
+  /** The focus must exist, and a blocker must be one the viewer may see (else NOT_FOUND, as if absent). */
+  private requireFocus(actor: Actor, index: RegistryIndex, focus: { type: FocusType; id: string }): void {
     const exists =
       focus.type === 'Blocker'
-        ? (await this.blockers.findVisible(actor, focus.id)) !== null
-        : await this.tx.manager
-            .getRepository(focus.type === 'Provider' ? ProviderEntity : DatasetEntity)
-            .existsBy({ id: focus.id });
+        ? this.visibility(actor, index)(focus.id)
+        : focus.type === 'Provider'
+          ? index.providers.has(focus.id)
+          : index.datasets.has(focus.id);
     if (!exists) {
       throw notFound(focus.type, [focus.id], [{ field: 'input.focusId', message: 'nothing has this ID' }]);
     }

@@ -1,10 +1,13 @@
-import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Query, Resolver } from '@nestjs/graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { BlockerEntity } from '@app/blockers';
 import { BlockerNode } from '@app/blockers/api';
 import { Actor, fromGlobalId, parseGlobalId } from '@app/core';
 import { CurrentActor } from '@app/core/graphql';
 import { DataNeedNode } from '@app/needs/api';
 import { ProviderNode } from '@app/providers/api';
-import { AnalyticsService, FocusType } from '../analytics.service';
+import { AnalyticsService, FocusType, notFound } from '../analytics.service';
+import { BlockerRow, NeedRow } from '../domain/registry-index';
 import { REPORT_LIST_DEFAULT, REPORT_LIST_MAX } from '../domain/report';
 import {
   BlockerGraph,
@@ -17,6 +20,8 @@ import {
   RegistryStats,
   WhatIfResult,
 } from './analytics.types';
+import { blockerNode, IndexedAnswer, needNode, providerNode } from './indexed-nodes';
+import { fieldsAsked } from './selection';
 
 const FOCUS_TYPES: readonly FocusType[] = ['Provider', 'Dataset', 'Blocker'];
 
@@ -52,17 +57,51 @@ export class AnalyticsResolver {
   async blockerImpact(
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }) id: string,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<BlockerImpact> {
     const now = Date.now();
-    const impact = await this.analytics.impact(actor, fromGlobalId(id, 'Blocker', 'id'), 'id');
+    const blockerId = fromGlobalId(id, 'Blocker', 'id');
+    const impact = await this.analytics.impact(actor, blockerId, 'id');
+    // The lists come from the index; stored rows are read only for fields the index does not hold.
+    const answer = new IndexedAnswer(fieldsAsked(info));
+    answer.need('blocker', 'Blocker', [impact.blocker]);
+    answer.need('affectedNeeds', 'DataNeed', impact.affectedNeeds);
+    answer.need('unblockedIfResolved', 'DataNeed', impact.unblockedIfResolved);
+    answer.need('affectedProviders', 'Provider', impact.affectedProviders);
+    answer.need('prerequisites', 'Blocker', impact.prerequisites);
+    answer.need('dependents', 'Blocker', impact.dependents);
+    const stored = await this.analytics.entities(actor, answer.needed);
+    const blockerOf = (e: BlockerEntity): BlockerNode => BlockerNode.from(e, now);
+    const [blocker] = answer.nodes(
+      'blocker',
+      'Blocker',
+      [impact.blocker],
+      blockerNode,
+      stored.blockers,
+      blockerOf,
+    );
+    // Hidden since the index was read: as if it did not exist.
+    if (!blocker)
+      throw notFound('Blocker', [blockerId], [{ field: 'id', message: 'no blocker has this ID' }]);
+    const needs = (field: string, rows: NeedRow[]): DataNeedNode[] =>
+      answer.nodes(field, 'DataNeed', rows, needNode, stored.needs, DataNeedNode.from);
+    const blockers = (field: string, rows: BlockerRow[]): BlockerNode[] =>
+      answer.nodes(field, 'Blocker', rows, blockerNode, stored.blockers, blockerOf);
     return {
-      blocker: BlockerNode.from(impact.blocker, now),
-      affectedNeeds: impact.affectedNeeds.map(DataNeedNode.from),
-      affectedProviders: impact.affectedProviders.map(ProviderNode.from),
+      blocker,
+      affectedNeeds: needs('affectedNeeds', impact.affectedNeeds),
+      affectedProviders: answer.nodes(
+        'affectedProviders',
+        'Provider',
+        impact.affectedProviders,
+        providerNode,
+        stored.providers,
+        ProviderNode.from,
+      ),
       peopleAffectedPerYear: impact.peopleAffectedPerYear,
-      unblockedIfResolved: impact.unblockedIfResolved.map(DataNeedNode.from),
-      prerequisites: impact.prerequisites.map((b) => BlockerNode.from(b, now)),
-      dependents: impact.dependents.map((b) => BlockerNode.from(b, now)),
+      unblockedIfResolved: needs('unblockedIfResolved', impact.unblockedIfResolved),
+      prerequisites: blockers('prerequisites', impact.prerequisites),
+      dependents: blockers('dependents', impact.dependents),
     };
   }
 

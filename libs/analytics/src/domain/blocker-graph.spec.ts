@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   buildBlockerGraph,
   GraphData,
@@ -207,5 +208,77 @@ describe('blocker graph', () => {
       });
       expect(b).toEqual(a);
     });
+  });
+
+  it('neighbourhoodOf answers as neighbourhood on random graphs with many equal degrees', () => {
+    // Up to 60 providers, 120 needs, 60 blockers: rings far larger than the limits, degrees that tie.
+    const graphs = fc
+      .tuple(
+        fc.integer({ min: 1, max: 60 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { maxLength: 120 }),
+        fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 60 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 40 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 30 }),
+      )
+      .map(([providers, needs, blockers, links, dependencies]): GraphInput => {
+        const p = (i: number): string => `P${i % providers}`;
+        const ns = needs.map(([r, s, blocked], i) => ({
+          id: `n${i}`,
+          requesterId: p(r),
+          supplierId: p(s),
+          blocked,
+        }));
+        const bs = blockers.map(([w, open], i) => ({ id: `b${i}`, label: `KNP-${i}`, weight: w % 7, open }));
+        const pick = <T>(list: T[], i: number): T | undefined =>
+          list.length ? list[i % list.length] : undefined;
+        return {
+          providers: Array.from({ length: providers }, (_, i) => ({ id: p(i), label: p(i), weight: i % 3 })),
+          datasets: Array.from({ length: Math.floor(providers / 3) }, (_, i) => ({
+            id: `d${i}`,
+            holderId: p(i * 7),
+            label: `D${i}`,
+            weight: 0,
+          })),
+          needs: ns,
+          blockers: bs,
+          links: ns
+            .flatMap((n, i) => {
+              const b = pick(bs, i * 3);
+              return b && i % 2 === 0 ? [{ blockerId: b.id, needId: n.id }] : [];
+            })
+            .concat(
+              links.flatMap(([b, n]) => {
+                const blocker = pick(bs, b);
+                const need = pick(ns, n);
+                return blocker && need ? [{ blockerId: blocker.id, needId: need.id }] : [];
+              }),
+            ),
+          dependencies: dependencies.flatMap(([a, b]) => {
+            const x = pick(bs, a);
+            const y = pick(bs, b);
+            return x && y && x !== y ? [{ blockerId: x.id, dependsOnId: y.id }] : [];
+          }),
+        };
+      });
+    fc.assert(
+      fc.property(
+        graphs,
+        fc.nat(),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 80 }),
+        (graphInput, focus, depth, limit, edgeLimit) => {
+          const built = buildBlockerGraph(graphInput);
+          const ids = [...built.nodes.keys()];
+          const focusId = focus % 7 === 0 ? null : ids[focus % ids.length];
+          const query = { focusId, depth, limit, edgeLimit };
+          const source = sourceOf(built);
+          expect(neighbourhoodOf(source, query)).toEqual(neighbourhood(built, query));
+          // The walk's scratch arrays are reused: a second walk answers the same.
+          expect(neighbourhoodOf(source, query)).toEqual(neighbourhood(built, query));
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

@@ -199,82 +199,254 @@ export function neighbourhood(graph: GraphData, query: NeighbourhoodQuery): Grap
   };
 }
 
-/** A graph read node by node, so that a neighbourhood never needs the whole graph built. */
+/** The edges whose source is one node: each edge's target as a node number, beside the edge. */
+export interface OutEdges {
+  readonly targets: Int32Array;
+  readonly edges: readonly GraphEdgeData[];
+}
+
+/**
+ * A graph read node by node, so that a neighbourhood never needs the whole graph built. Nodes are
+ * numbered (0, 1, 2, ...) as the source meets them, so that a walk keeps its marks in typed arrays
+ * rather than in maps of ids; reading a node's neighbours may number new nodes (`size` grows).
+ */
 export interface GraphSource {
+  /** The number of the node with this id, or -1 when the source has not met it. */
+  numberOf(id: string): number;
+  /** Every node number is below this. */
+  readonly size: number;
   /** Every node with at least one edge (asked only for the whole-graph answer). */
-  connected(): Iterable<string>;
+  connected(): Iterable<number>;
   /** The distinct nodes joined to this one by an edge in either direction (itself for a loop). */
-  neighbours(id: string): readonly string[];
+  neighbours(node: number): Int32Array;
+  /** How many neighbours. */
+  degree(node: number): number;
   /** The edges whose source is this node. */
-  outEdges(id: string): readonly GraphEdgeData[];
-  node(id: string): GraphNodeData;
+  outEdges(node: number): OutEdges;
+  idOf(node: number): string;
+  node(node: number): GraphNodeData;
 }
 
-/** The `count` best ids by degree (highest first), then by id: a selection, not a sort of them all. */
-function topByDegree(ids: string[], degree: (id: string) => number, count: number): string[] {
-  const order = (a: string, b: string): number => degree(b) - degree(a) || compareText(a, b);
-  if (ids.length <= count) return ids.sort(order);
-  const degrees = Int32Array.from(ids, degree).sort();
-  const threshold = degrees[degrees.length - count];
-  return ids
-    .filter((id) => degree(id) >= threshold)
-    .sort(order)
-    .slice(0, count);
+/**
+ * The typed arrays a walk works in, indexed by node number (marks) or by step (the nodes in order),
+ * kept from one walk to the next: at national scale each holds some 30 000 numbers, and allocating
+ * them per question would put hundreds of kilobytes of short-lived external memory on the garbage
+ * collector each time. A walk runs synchronously, so one set serves every walk of the process. Marks
+ * are stamps: a node is marked in this walk when its entry equals the walk's stamp, so nothing needs
+ * clearing between walks.
+ */
+class Scratch {
+  private stamp = 0;
+  seen: Int32Array = new Int32Array(0);
+  /** placed[n] === stamp: node n is kept, at position[n]. */
+  placed: Int32Array = new Int32Array(0);
+  position: Int32Array = new Int32Array(0);
+  order: Int32Array = new Int32Array(0);
+  degrees: Int32Array = new Int32Array(0);
+
+  /** Start a walk; returns its stamp. */
+  begin(): number {
+    if (this.stamp === 0x7fffffff) {
+      this.seen.fill(0);
+      this.placed.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+
+  /** Make room for node numbers below `size`. */
+  nodes(size: number): void {
+    if (size <= this.seen.length) return;
+    const capacity = Math.max(size, this.seen.length * 2, 1024);
+    this.seen = grow(this.seen, capacity);
+    this.placed = grow(this.placed, capacity);
+    this.position = grow(this.position, capacity);
+  }
+
+  /** Make room for `size` steps in `order`. */
+  steps(size: number): void {
+    if (size > this.order.length) this.order = grow(this.order, Math.max(size, this.order.length * 2, 1024));
+  }
+
+  /** A zeroed-or-not array of at least `size` for degrees (its contents are the caller's to set). */
+  degreeRoom(size: number): Int32Array {
+    if (size > this.degrees.length)
+      this.degrees = new Int32Array(Math.max(size, this.degrees.length * 2, 1024));
+    return this.degrees;
+  }
 }
 
-/** neighbourhood() over a GraphSource: the same answer, reading only the nodes it needs. */
-export function neighbourhoodOf(source: GraphSource, query: NeighbourhoodQuery): GraphAnswer {
-  const degree = (id: string): number => source.neighbours(id).length;
-  // Nodes by distance from the focus (every connected node at distance 0 without a focus).
-  const rings: string[][] = [];
-  if (query.focusId === null) {
-    rings.push([...source.connected()]);
-  } else if (degree(query.focusId) > 0) {
-    const seen = new Set([query.focusId]);
-    rings.push([query.focusId]);
-    for (let hop = 1; hop <= query.depth; hop++) {
-      const next: string[] = [];
-      for (const id of rings[hop - 1]) {
-        for (const n of source.neighbours(id)) {
-          if (seen.has(n)) continue;
-          seen.add(n);
-          next.push(n);
-        }
+function grow(array: Int32Array, capacity: number): Int32Array {
+  const grown = new Int32Array(capacity);
+  grown.set(array);
+  return grown;
+}
+
+const scratch = new Scratch();
+
+/** The k-th smallest of values[0, size) (0-based; k < size), reordering them: a selection. */
+function kthSmallest(values: Int32Array, size: number, k: number): number {
+  let lo = 0;
+  let hi = size - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        j--;
       }
-      if (next.length === 0) break;
-      rings.push(next);
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k];
+  }
+  return values[k];
+}
+
+/**
+ * The `count` best nodes of ring[from, to) by degree (highest first), then by id: the degree of the
+ * count-th best is found by selection, then only the nodes at or above it are sorted.
+ */
+function topByDegree(
+  source: GraphSource,
+  ring: Int32Array,
+  from: number,
+  to: number,
+  count: number,
+): number[] {
+  const size = to - from;
+  let threshold = -1;
+  if (size > count) {
+    const degrees = scratch.degreeRoom(size);
+    for (let i = 0; i < size; i++) degrees[i] = source.degree(ring[from + i]);
+    threshold = kthSmallest(degrees, size, size - count);
+  }
+  const candidates: number[] = [];
+  const degreeOf: number[] = [];
+  for (let i = from; i < to; i++) {
+    const degree = source.degree(ring[i]);
+    if (degree < threshold) continue;
+    candidates.push(ring[i]);
+    degreeOf.push(degree);
+  }
+  const order = candidates.map((_, i) => i);
+  order.sort(
+    (a, b) =>
+      degreeOf[b] - degreeOf[a] || compareText(source.idOf(candidates[a]), source.idOf(candidates[b])),
+  );
+  return order.slice(0, count).map((i) => candidates[i]);
+}
+
+/**
+ * neighbourhood() over a GraphSource: the same answer, reading only the nodes it needs. The walk keeps
+ * its marks and rings in typed arrays by node number: a neighbourhood of two hops around a national
+ * provider holds some 25 000 nodes reached over some 80 000 adjacencies.
+ */
+export function neighbourhoodOf(source: GraphSource, query: NeighbourhoodQuery): GraphAnswer {
+  const stamp = scratch.begin();
+  // Nodes by distance from the focus, ring after ring in `order` (every connected node at distance 0
+  // without a focus); ring r is order[ringStart[r], ringStart[r + 1]).
+  let length = 0;
+  const ringStart = [0];
+  if (query.focusId === null) {
+    for (const node of source.connected()) {
+      scratch.steps(length + 1);
+      scratch.order[length++] = node;
+    }
+    ringStart.push(length);
+  } else {
+    const focus = source.numberOf(query.focusId);
+    if (focus >= 0 && source.degree(focus) > 0) {
+      scratch.nodes(source.size);
+      scratch.steps(1);
+      scratch.seen[focus] = stamp;
+      scratch.order[length++] = focus;
+      ringStart.push(length);
+      for (let hop = 1; hop <= query.depth; hop++) {
+        const from = ringStart[hop - 1];
+        const to = ringStart[hop];
+        for (let k = from; k < to; k++) {
+          const neighbours = source.neighbours(scratch.order[k]);
+          // Every number in the list is below source.size: make room once, then plain array reads.
+          scratch.nodes(source.size);
+          scratch.steps(length + neighbours.length);
+          const { seen, order } = scratch;
+          for (let i = 0; i < neighbours.length; i++) {
+            const n = neighbours[i];
+            if (seen[n] === stamp) continue;
+            seen[n] = stamp;
+            order[length++] = n;
+          }
+        }
+        if (length === to) break;
+        ringStart.push(length);
+      }
     }
   }
-  const totalNodes = rings.reduce((sum, ring) => sum + ring.length, 0);
-  const kept: string[] = [];
-  for (const ring of rings) {
+  const totalNodes = length;
+  const kept: number[] = [];
+  for (let r = 0; r + 1 < ringStart.length; r++) {
     const room = query.limit - kept.length;
     if (room <= 0) break;
-    kept.push(...topByDegree(ring, degree, room));
+    for (const node of topByDegree(source, scratch.order, ringStart[r], ringStart[r + 1], room))
+      kept.push(node);
   }
 
-  // Edges among the kept nodes, each found once at its source, grouped by the later end's position.
-  const position = new Map(kept.map((id, i) => [id, i]));
-  const byRank: GraphEdgeData[][] = kept.map(() => []);
+  // Edges among the kept nodes, each found once at its source, ranked by the later end's position:
+  // count them per rank, then collect the ranks that fit whole and cut the first that does not.
+  for (const n of kept) source.outEdges(n); // out-edges lead to nodes numbered by now
+  scratch.nodes(source.size);
+  const { placed, position } = scratch;
+  for (let i = 0; i < kept.length; i++) {
+    placed[kept[i]] = stamp;
+    position[kept[i]] = i;
+  }
+  const perRank = new Int32Array(kept.length);
   let totalEdges = 0;
-  for (const id of kept) {
-    const at = position.get(id)!;
-    for (const e of source.outEdges(id)) {
-      const other = position.get(e.target);
-      if (other === undefined) continue;
+  for (let i = 0; i < kept.length; i++) {
+    const { targets } = source.outEdges(kept[i]);
+    for (let j = 0; j < targets.length; j++) {
+      const target = targets[j];
+      if (placed[target] !== stamp) continue;
+      const other = position[target];
       totalEdges++;
-      byRank[Math.max(at, other)].push(e);
+      perRank[other > i ? other : i]++;
     }
   }
-  const edges: GraphEdgeData[] = [];
-  for (const group of byRank) {
-    const room = query.edgeLimit - edges.length;
-    if (room <= 0) break;
-    edges.push(...(group.length > room ? group.sort(compareEdges).slice(0, room) : group));
+  let cut = kept.length; // the first rank that does not fit whole
+  let room = query.edgeLimit;
+  for (let rank = 0; rank < kept.length; rank++) {
+    if (perRank[rank] > room) {
+      cut = rank;
+      break;
+    }
+    room -= perRank[rank];
   }
+  // An edge of rank r has its source at a position <= r, so the sources up to the cut find them all.
+  const edges: GraphEdgeData[] = [];
+  const atCut: GraphEdgeData[] = [];
+  for (let i = 0; i < kept.length && i <= cut; i++) {
+    const out = source.outEdges(kept[i]);
+    for (let j = 0; j < out.targets.length; j++) {
+      const target = out.targets[j];
+      if (placed[target] !== stamp) continue;
+      const other = position[target];
+      const rank = other > i ? other : i;
+      if (rank < cut) edges.push(out.edges[j]);
+      else if (rank === cut) atCut.push(out.edges[j]);
+    }
+  }
+  if (atCut.length > 0 && room > 0) edges.push(...atCut.sort(compareEdges).slice(0, room));
   edges.sort(compareEdges);
   return {
-    nodes: kept.map((id) => source.node(id)),
+    nodes: kept.map((n) => source.node(n)),
     edges,
     totalNodes,
     totalEdges,
@@ -284,25 +456,52 @@ export function neighbourhoodOf(source: GraphSource, query: NeighbourhoodQuery):
 
 /** A built graph as a GraphSource (for tests, and for graphs small enough to build whole). */
 export function sourceOf(graph: GraphData): GraphSource {
-  const adjacent = new Map<string, Set<string>>();
-  const out = new Map<string, GraphEdgeData[]>();
-  const link = (a: string, b: string): void => {
+  const numbers = new Map<string, number>();
+  const ids: string[] = [];
+  const number = (id: string): number => {
+    let n = numbers.get(id);
+    if (n === undefined) {
+      n = ids.length;
+      numbers.set(id, n);
+      ids.push(id);
+    }
+    return n;
+  };
+  const adjacent = new Map<number, Set<number>>();
+  const out = new Map<number, GraphEdgeData[]>();
+  const link = (a: number, b: number): void => {
     const set = adjacent.get(a);
     if (set) set.add(b);
     else adjacent.set(a, new Set([b]));
   };
   for (const e of graph.edges) {
-    link(e.source, e.target);
-    link(e.target, e.source);
-    const list = out.get(e.source);
+    const source = number(e.source);
+    const target = number(e.target);
+    link(source, target);
+    link(target, source);
+    const list = out.get(source);
     if (list) list.push(e);
-    else out.set(e.source, [e]);
+    else out.set(source, [e]);
   }
-  const neighbours = new Map([...adjacent].map(([id, set]) => [id, [...set]]));
+  for (const id of graph.nodes.keys()) number(id);
+  const neighbours = new Map([...adjacent].map(([n, set]) => [n, Int32Array.from(set)]));
+  const outEdges = new Map(
+    [...out].map(([n, edges]) => [
+      n,
+      { targets: Int32Array.from(edges, (e) => numbers.get(e.target)!), edges },
+    ]),
+  );
+  const none: OutEdges = { targets: new Int32Array(0), edges: [] };
   return {
+    numberOf: (id) => numbers.get(id) ?? -1,
+    get size() {
+      return ids.length;
+    },
     connected: () => neighbours.keys(),
-    neighbours: (id) => neighbours.get(id) ?? [],
-    outEdges: (id) => out.get(id) ?? [],
-    node: (id) => graph.nodes.get(id)!,
+    neighbours: (n) => neighbours.get(n) ?? new Int32Array(0),
+    degree: (n) => neighbours.get(n)?.length ?? 0,
+    outEdges: (n) => outEdges.get(n) ?? none,
+    idOf: (n) => ids[n],
+    node: (n) => graph.nodes.get(ids[n])!,
   };
 }

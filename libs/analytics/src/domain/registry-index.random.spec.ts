@@ -165,6 +165,7 @@ function change(db: Db, [kind, x, y, z]: Op): Named {
         datasetId: z % 3 === 0 ? null : (pick(datasets, z) ?? null),
         withdrawn: y % 5 === 0,
         annualCases: z % 4 === 0 ? null : (x * 7 + y) % 100,
+        createdMicros: db.needs.get(id)?.createdMicros ?? (x % 3) * 1000 + (y % 2),
       });
       named.needs.push(id);
       break;
@@ -192,7 +193,7 @@ function change(db: Db, [kind, x, y, z]: Op): Named {
     }
     case 9: {
       const id = z % 2 === 0 ? p(x) : `p${db.providers.size}`;
-      db.providers.set(id, { id, label: `P${x % 5}` });
+      db.providers.set(id, { id, label: `P${x % 5}`, name: `Provider ${y % 5}` });
       named.providers.push(id);
       break;
     }
@@ -216,7 +217,8 @@ function emptyDb(): Db {
     dependencies: new Set(),
     endorsements: new Set(),
   };
-  for (let i = 0; i < PROVIDERS; i++) db.providers.set(`p${i}`, { id: `p${i}`, label: `P${i}` });
+  for (let i = 0; i < PROVIDERS; i++)
+    db.providers.set(`p${i}`, { id: `p${i}`, label: `P${i}`, name: `Provider ${i}` });
   return db;
 }
 
@@ -458,6 +460,9 @@ describe('RegistryIndex kept current by patches', () => {
               const answer = neighbourhoodOf(kept, query);
               expect(answer).toEqual(neighbourhoodOf(fresh, query));
               expect(answer).toEqual(neighbourhood(graph, query));
+              // The remembered answer, asked after the patch (the view forgets older ones) and again.
+              expect(kept.neighbourhood(query)).toEqual(answer);
+              expect(kept.neighbourhood(query)).toEqual(answer);
             }
           }
         },

@@ -27,11 +27,15 @@ export interface NeedRow {
   datasetId: string | null;
   withdrawn: boolean;
   annualCases: number | null;
+  /** created_at in microseconds since the epoch, exactly as stored (lists of needs are ordered by it). */
+  createdMicros: number;
 }
 
 export interface ProviderRow {
   id: string;
+  /** The graph's label: the abbreviation, else the name. */
   label: string;
+  name: string;
 }
 
 export interface DatasetRow {
