@@ -3,7 +3,7 @@ import { GraphQLResolveInfo } from 'graphql';
 import { BlockerEntity } from '@app/blockers';
 import { BlockerNode } from '@app/blockers/api';
 import { Actor, fromGlobalId, parseGlobalId } from '@app/core';
-import { CurrentActor } from '@app/core/graphql';
+import { CurrentActor, fieldsAsked } from '@app/core/graphql';
 import { DataNeedNode } from '@app/needs/api';
 import { ProviderNode } from '@app/providers/api';
 import { AnalyticsService, FocusType, notFound } from '../analytics.service';
@@ -21,7 +21,6 @@ import {
   WhatIfResult,
 } from './analytics.types';
 import { blockerNode, IndexedAnswer, needNode, providerNode } from './indexed-nodes';
-import { fieldsAsked } from './selection';
 
 const FOCUS_TYPES: readonly FocusType[] = ['Provider', 'Dataset', 'Blocker'];
 

@@ -7,12 +7,12 @@
 import { BlockerEntity } from '@app/blockers';
 import { BlockerNode } from '@app/blockers/api';
 import { toGlobalId } from '@app/core';
+import { asksOnly } from '@app/core/graphql';
 import { DataNeedEntity } from '@app/needs';
 import { DataNeedNode } from '@app/needs/api';
 import { ProviderEntity } from '@app/providers';
 import { ProviderNode } from '@app/providers/api';
 import { BlockerRow, NeedRow, ProviderRow } from '../domain/registry-index';
-import { asksOnly } from './selection';
 
 /** The fields a node made from the index answers, by type. */
 export const FROM_INDEX = {

@@ -1,4 +1,6 @@
-import { FieldNode, GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
+import { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
+
+type Fragments = Record<string, FragmentDefinitionNode>;
 
 /**
  * The field nodes a client selected at `path` below the field being resolved, e.g.
@@ -42,18 +44,65 @@ function collect(
   into: FieldNode[],
   seenFragments: Set<string>,
 ): void {
-  for (const selection of set.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value === name) into.push(selection);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      collect(info, selection.selectionSet, name, into, seenFragments);
-    } else {
-      const fragmentName = selection.name.value;
-      const fragment = info.fragments[fragmentName];
-      if (fragment && !seenFragments.has(fragmentName)) {
-        seenFragments.add(fragmentName);
-        collect(info, fragment.selectionSet, name, into, seenFragments);
+  eachField(
+    set,
+    info.fragments,
+    (field) => {
+      if (field.name.value === name) into.push(field);
+    },
+    seenFragments,
+  );
+}
+
+/**
+ * Call `visit` for every field node of a selection set, through inline fragments and named fragment
+ * spreads (each named fragment once per walk: `spread` holds the ones already entered).
+ */
+function eachField(
+  set: SelectionSetNode | undefined,
+  fragments: Fragments,
+  visit: (field: FieldNode) => void,
+  spread: Set<string> = new Set(),
+): void {
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) visit(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT)
+      eachField(selection.selectionSet, fragments, visit, spread);
+    else {
+      const fragment = fragments[selection.name.value];
+      if (fragment && !spread.has(selection.name.value)) {
+        spread.add(selection.name.value);
+        eachField(fragment.selectionSet, fragments, visit, spread);
       }
     }
   }
+}
+
+/**
+ * The fields a query asks of each field of the resolved field's value: for `blockerImpact { blocker
+ * { id key } affectedNeeds { id } }`, blocker -> {id, key} and affectedNeeds -> {id}. Aliases, every
+ * occurrence and fragments are merged; @skip and @include are not evaluated, so a field under them
+ * counts as asked (the set may be larger than what is answered, never smaller).
+ */
+export function fieldsAsked(info: GraphQLResolveInfo): Map<string, Set<string>> {
+  const asked = new Map<string, Set<string>>();
+  for (const node of info.fieldNodes) {
+    eachField(node.selectionSet, info.fragments, (field) => {
+      let below = asked.get(field.name.value);
+      if (!below) asked.set(field.name.value, (below = new Set()));
+      const into = below;
+      eachField(field.selectionSet, info.fragments, (f) => into.add(f.name.value));
+    });
+  }
+  return asked;
+}
+
+/** Does the query ask of `field` only what `answerable` names (nothing counts as only)? */
+export function asksOnly(
+  asked: ReadonlyMap<string, ReadonlySet<string>>,
+  field: string,
+  answerable: ReadonlySet<string>,
+): boolean {
+  for (const f of asked.get(field) ?? []) if (!answerable.has(f)) return false;
+  return true;
 }
