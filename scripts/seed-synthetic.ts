@@ -12,8 +12,9 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_PRIORITY_WEIGHTS } from '@app/config/app-config';
-import { buildGraph, needsFreedBy, openDependents, openPrerequisites } from '@app/blockers/domain/graph';
+import { buildGraph } from '@app/blockers/domain/graph';
 import { computePriority } from '@app/blockers/domain/priority';
+import { NeedLink, PriorityCounts, priorityCounts } from '@app/blockers/domain/priority-inputs';
 import { BlockerType, Effort, layerOf, ResolutionKind, Severity } from '@app/blockers/domain/taxonomy';
 import { BlockerStatus, isOpen } from '@app/blockers/domain/workflow';
 import { createDataSource, runMigrations } from '@app/database/data-source';
@@ -107,6 +108,7 @@ interface Blocker {
   duplicateOf: string | null;
   score: number;
   factors: unknown;
+  inputs: PriorityCounts | null;
 }
 
 const DAY = 86_400_000;
@@ -340,6 +342,7 @@ function generate(counts: { providers: number; needs: number; blockers: number }
       duplicateOf: null,
       score: 0,
       factors: [],
+      inputs: null,
     });
   }
   // Duplicates point at an earlier open blocker (their needs were merged into it).
@@ -369,24 +372,25 @@ function derive(data: ReturnType<typeof generate>): Map<string, string> {
   }
   const needById = new Map(needs.map((n) => [n.id, n]));
   const today = new Date(NOW);
+  const linksOf = (id: string): NeedLink[] =>
+    byId.get(id)!.needs.map((n) => {
+      const need = needById.get(n)!;
+      return {
+        needId: n,
+        annualCases: need.annualCases,
+        requesterId: need.requester,
+        supplierId: need.supplier,
+      };
+    });
   blockers.forEach((b, i) => {
-    const resolved = new Set([b.id, ...openPrerequisites(graph, b.id)]);
-    const candidates = new Set<string>();
-    for (const id of resolved) for (const n of byId.get(id)!.needs) candidates.add(n);
-    const freed = needsFreedBy(resolved, candidates, (n) => openByNeed.get(n) ?? []);
-    const providers = new Set(
-      b.needs.flatMap((n) => [needById.get(n)!.requester, needById.get(n)!.supplier]),
-    );
+    const counts = priorityCounts(graph, b.id, linksOf, (n) => openByNeed.get(n) ?? []);
     const result = computePriority(
       {
         severity: b.severity,
         peopleAffectedPerYear: b.people,
-        affectedNeedsAnnualCases: b.needs.reduce((sum, n) => sum + needById.get(n)!.annualCases, 0),
+        ...counts,
         manualHoursPerYear: b.hours,
-        affectedProviders: providers.size,
         endorsements: b.endorsers.length,
-        needsUnblocked: freed.length,
-        openDependents: openDependents(graph, b.id).size,
         targetDate: b.targetDate,
         effort: b.effort,
       },
@@ -395,6 +399,7 @@ function derive(data: ReturnType<typeof generate>): Map<string, string> {
     );
     b.score = result.score;
     b.factors = result.factors;
+    b.inputs = counts;
     if (i % 5000 === 0) progress('scores', i, blockers.length);
   });
   progress('scores', blockers.length, blockers.length);
@@ -518,16 +523,16 @@ async function main(): Promise<void> {
         `INSERT INTO blocker (id, number, title, description, type, layer, severity, status, confidential, reported_by_id,
            reporting_provider_id, owner_id, people_affected_per_year, manual_hours_per_year, effort, target_date,
            priority_score, priority_factors, resolution_kind, resolution_summary, resolved_at, duplicate_of_id,
-           endorsement_count, created_at, updated_at, status_changed_at, closed_at)
+           endorsement_count, created_at, updated_at, status_changed_at, closed_at, priority_inputs)
          SELECT id, num, title, descr, typ, lay, sev, st, conf, $24::uuid, rep, own, people, hours, eff, target, score, factors,
                 rkind, rsum, CASE WHEN rkind IS NULL THEN NULL ELSE changed END, dup, endo, created, changed, changed,
-                CASE WHEN isclosed THEN changed END
+                CASE WHEN isclosed THEN changed END, inputs
          FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::blocker_type[], $6::blocker_layer[], $7::severity[],
                      $8::blocker_status[], $9::boolean[], $10::uuid[], $11::uuid[], $12::int[], $13::int[], $14::effort[],
                      $15::date[], $16::float8[], $17::jsonb[], $18::resolution_kind[], $19::text[], $20::uuid[], $21::int[],
-                     $22::timestamptz[], $23::timestamptz[], $25::boolean[])
+                     $22::timestamptz[], $23::timestamptz[], $25::boolean[], $26::jsonb[])
            AS t(id, num, title, descr, typ, lay, sev, st, conf, rep, own, people, hours, eff, target, score, factors,
-                rkind, rsum, dup, endo, created, changed, isclosed)`,
+                rkind, rsum, dup, endo, created, changed, isclosed, inputs)`,
         [
           col(rows, (r) => r.id),
           col(rows, (r) => r.number),
@@ -556,6 +561,7 @@ async function main(): Promise<void> {
           col(rows, (r) => r.statusChangedAt.toISOString()),
           userId,
           col(rows, closed),
+          col(rows, (r) => JSON.stringify(r.inputs)),
         ],
       );
     });

@@ -68,6 +68,19 @@ interface BlockerData {
   endorsements: Array<{ provider: { id: string } }>;
   dependsOn: Array<{ id: string }>;
   priority: { score: number; factors: StoredFactor[] };
+  /**
+   * Read from the database only: the counts stored with the score (priority_inputs), which a report
+   * brings forward instead of counting again (ADR 12).
+   */
+  storedCounts?: Counts | null;
+}
+
+/** The counts a score is computed from besides the blocker's own fields. */
+interface Counts {
+  affectedNeedsAnnualCases: number;
+  affectedProviders: number;
+  needsUnblocked: number;
+  openDependents: number;
 }
 
 const BLOCKER_DATA = `id key status severity effort targetDate
@@ -80,6 +93,7 @@ const BLOCKER_DATA = `id key status severity effort targetDate
 interface Expected {
   score: number;
   values: Record<FactorName, number>;
+  counts: Counts;
 }
 
 /** Days from today's UTC date to a `YYYY-MM-DD` date. */
@@ -155,7 +169,13 @@ function referenceScores(
     };
     const costOfDelay = FACTORS.reduce((s, f) => s + weights[f] * values[f], 0);
     const divisor = b.effort ? DIVISOR[b.effort] : UNKNOWN_EFFORT;
-    out.set(b.id, { score: Math.min(100, Math.max(0, (100 * costOfDelay) / divisor)), values });
+    const counts: Counts = {
+      affectedNeedsAnnualCases: casesSum,
+      affectedProviders: providers.size,
+      needsUnblocked: unblocked,
+      openDependents: reach(b.id, waitedOnBy).size,
+    };
+    out.set(b.id, { score: Math.min(100, Math.max(0, (100 * costOfDelay) / divisor)), values, counts });
   }
   return out;
 }
@@ -187,6 +207,8 @@ function differences(blockers: BlockerData[], weights: Weights): string[] {
         );
     }
     if (stored.factors.length !== FACTORS.length) bad.push(`${stored.factors.length} factors`);
+    if (b.storedCounts !== undefined && canonical(b.storedCounts) !== canonical(want.counts))
+      bad.push(`stored counts ${canonical(b.storedCounts)} != ${canonical(want.counts)}`);
     if (bad.length) problems.push(`${b.key} (${b.status}): ${bad.join('; ')}`);
   }
   return problems;
@@ -197,7 +219,8 @@ async function loadFromDb(server: TestServer): Promise<BlockerData[]> {
   const [blockers, links, endorsements, edges] = await Promise.all([
     server.db.query(
       `SELECT id, number, status, severity, effort, to_char(target_date, 'YYYY-MM-DD') AS target_date,
-              people_affected_per_year, manual_hours_per_year, priority_score, priority_factors
+              people_affected_per_year, manual_hours_per_year, priority_score, priority_factors,
+              priority_inputs
        FROM blocker ORDER BY number`,
     ),
     server.db.query(
@@ -239,6 +262,7 @@ async function loadFromDb(server: TestServer): Promise<BlockerData[]> {
       endorsements: endorsementsOf.get(b.id) ?? [],
       dependsOn: dependsOnOf.get(b.id) ?? [],
       priority: { score: b.priority_score, factors: b.priority_factors },
+      storedCounts: b.priority_inputs,
     };
   });
 }
@@ -255,8 +279,9 @@ function canonical(value: unknown): string {
 /** A blocker's data in a canonical order, to compare what the API shows with what the database holds. */
 function normalise(b: BlockerData): unknown {
   const byId = <T extends { id: string }>(list: T[]) => [...list].sort((x, y) => x.id.localeCompare(y.id));
+  const { storedCounts: _stored, ...shown } = b;
   return {
-    ...b,
+    ...shown,
     affectedNeeds: { totalCount: b.affectedNeeds.totalCount, nodes: byId(b.affectedNeeds.nodes) },
     endorsements: b.endorsements.map((e) => e.provider.id).sort(),
     dependsOn: byId(b.dependsOn),
@@ -445,6 +470,46 @@ describe('priority score', () => {
     await check('withdraw a prerequisite');
   });
 
+  it('keeps scores and stored counts current when reports land on needs whose blockers wait on others', async () => {
+    // A report brings its neighbours' stored counts forward (ADR 12): here the reported needs are held
+    // up by blockers in dependency chains, a closed one among them, and by one at its "unblocks" cap.
+    const check = (step: string) => expectAllCurrent({ api: false, context: `after ${step}` });
+    const n: string[] = [];
+    for (let k = 0; k < 14; k++) n.push(await w.declareNeed('AMSTERDAM', 'BD', 1_000 * (k + 1)));
+    const a = await w.report({ needIds: [n[0]] });
+    const b = await w.report({ needIds: [n[1]] });
+    const d = await w.report({ needIds: [n[0], n[2]] });
+    const c = await w.report({ needIds: [n[3]] });
+    const hub = await w.report({ needIds: n.slice(4, 14) });
+    expectOk(await addDep(b.id, a.id));
+    expectOk(await addDep(d.id, b.id));
+    expectOk(await addDep(c.id, b.id));
+    expectOk(await addDep(hub.id, d.id));
+    expectOk(await w.move(c.id, 'WITHDRAWN'));
+    await check('the chains');
+    await w.report({ needIds: [n[1]] });
+    await check('a report on a need a prerequisite alone holds up');
+    await w.report({ needIds: [n[2], n[3]] });
+    await check('a report on needs of a dependent and of a closed blocker');
+    await w.report({ needIds: [n[12]] });
+    await check('a report on a need of a blocker at its "unblocks" cap');
+    await w.report({ needIds: [n[0], n[13]] });
+    await check('a report on a need two blockers of one chain hold up');
+  });
+
+  it('counts a neighbourhood in full when a neighbour has no stored counts (stored before they were)', async () => {
+    const n1 = await w.declareNeed('UTRECHT', 'DUO', 2_000);
+    const n2 = await w.declareNeed('UTRECHT', 'DUO', 3_000);
+    const a = await w.report({ needIds: [n1, n2] });
+    const b = await w.report({ needIds: [n2] });
+    expectOk(await addDep(b.id, a.id));
+    await server.db.query('UPDATE blocker SET priority_inputs = NULL WHERE id = ANY($1::uuid[])', [
+      [localId(a.id), localId(b.id)],
+    ]);
+    await w.report({ needIds: [n1] });
+    await expectAllCurrent({ api: false, context: 'after a report beside blockers without stored counts' });
+  });
+
   it('keeps need states and scores current when blockers on one need close at the same time', async () => {
     for (let round = 0; round < 8; round++) {
       // n is blocked by X, Z and W; n2 only by Z and W. Closing Z and W together frees n2 and leaves
@@ -582,6 +647,8 @@ describe('priority score', () => {
     type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
 
     let run = 0;
+    /** Reports on a need held up by a blocker in a dependency chain (a report brings their counts forward). */
+    let reportsOnChains = 0;
     const property = fc.asyncProperty(fc.array(opArb, { minLength: 8, maxLength: 15 }), async (ops: Op[]) => {
       run++;
       const log: string[] = [];
@@ -636,6 +703,16 @@ describe('priority score', () => {
             const fields: Record<string, unknown> = { severity: op.severity, effort: op.effort };
             if (op.people !== null) fields.impact = { peopleAffectedPerYear: op.people };
             if (op.days !== null) fields.targetDate = inDays(op.days);
+            const chosen = new Set(op.needs.map((k) => needs[k % needs.length]));
+            const waitedOn = new Set([...now.values()].flatMap((x) => x.dependsOn.map((d) => d.id)));
+            if (
+              [...now.values()].some(
+                (x) =>
+                  (x.dependsOn.length > 0 || waitedOn.has(x.id)) &&
+                  x.affectedNeeds.nodes.some((n) => chosen.has(n.id)),
+              )
+            )
+              reportsOnChains++;
             const created = await report(op.needs, fields);
             log[log.length - 1] += ` -> ${created.key}`;
             break;
@@ -773,6 +850,7 @@ describe('priority score', () => {
     });
     await fc.assert(property, { seed: 20261129, numRuns: 25, endOnFailure: true });
     expect(run).toBe(25);
+    expect(reportsOnChains).toBeGreaterThan(0);
   }, 300_000);
 });
 

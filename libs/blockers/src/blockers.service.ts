@@ -246,7 +246,7 @@ export class BlockersService implements OnModuleInit {
       const { neighbourhood, ...row } = inserted;
       const reported = toEntity(BlockerEntity, row);
       const { id } = reported;
-      const scores = await this.priority.rewrite([id, ...neighbourhood]);
+      const scores = await this.priority.rewriteAfterReport(id, needIds, neighbourhood);
       const own = scores.get(id);
       if (own) Object.assign(reported, { priorityScore: own.score, priorityFactors: own.factors });
       // Last before commit: the audit chain's lock is held from here to the commit.

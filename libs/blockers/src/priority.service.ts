@@ -1,8 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { TransactionService } from '@app/core';
-import { buildGraph, needsFreedBy, openDependents, openPrerequisites } from './domain/graph';
+import { buildGraph, DependencyGraph } from './domain/graph';
 import { computePriority } from './domain/priority';
+import {
+  countsAfterReport,
+  NeedLink,
+  PriorityCounts,
+  priorityCounts,
+  storedCounts,
+} from './domain/priority-inputs';
 import { Effort, Severity } from './domain/taxonomy';
 import { BlockerStatus, isOpen, OPEN_STATUS_SQL } from './domain/workflow';
 import { StoredFactor } from './entities/blocker.entity';
@@ -16,6 +23,8 @@ interface BlockerRow {
   effort: Effort | null;
   target_date: string | null;
   endorsement_count: number;
+  /** the stored counts (`PriorityCounts`), null when stored before they were */
+  priority_inputs: unknown;
 }
 
 interface EdgeRow {
@@ -60,7 +69,8 @@ export class PriorityService implements OnApplicationBootstrap {
 
   /**
    * Weights are configuration: scores stored under other weights than the configured ones (the
-   * configuration changed since they were computed) are recomputed when the server starts.
+   * configuration changed since they were computed) are recomputed when the server starts, and so are
+   * scores stored without their counts (`priority_inputs`, stored before they were).
    */
   async onApplicationBootstrap(): Promise<void> {
     const count = await this.tx.run(async () => {
@@ -68,13 +78,17 @@ export class PriorityService implements OnApplicationBootstrap {
       const stale: Array<{ id: string }> = await this.tx.manager.query(
         `SELECT b.id FROM blocker b WHERE EXISTS (
            SELECT 1 FROM jsonb_array_elements(b.priority_factors) f
-           WHERE (f->>'weight')::float8 IS DISTINCT FROM ($1::jsonb ->> (f->>'name'))::float8)`,
+           WHERE (f->>'weight')::float8 IS DISTINCT FROM ($1::jsonb ->> (f->>'name'))::float8)
+            OR b.priority_inputs IS NULL`,
         [JSON.stringify(this.config.priorityWeights)],
       );
       if (stale.length > 0) await this.recompute(stale.map((r) => r.id));
       return stale.length;
     });
-    if (count > 0) new Logger('Priority').log(`recomputed ${count} scores stored under other weights`);
+    if (count > 0)
+      new Logger('Priority').log(
+        `recomputed ${count} scores stored under other weights or without their counts`,
+      );
   }
 
   /**
@@ -135,11 +149,9 @@ export class PriorityService implements OnApplicationBootstrap {
    * after the locks. Returns the score written for each blocker.
    */
   async rewrite(ids: readonly string[]): Promise<Map<string, { score: number; factors: StoredFactor[] }>> {
-    const m = this.tx.manager;
-    const scores = new Map<string, { score: number; factors: StoredFactor[] }>();
-    if (ids.length === 0) return scores;
+    if (ids.length === 0) return new Map();
     // One statement after the locks (a fresh snapshot that sees whatever committed while waiting).
-    const [inputs] = await m.query<
+    const [inputs] = await this.tx.manager.query<
       Array<{ blockers: BlockerRow[]; edges: EdgeRow[]; links: LinkRow[]; open_on_needs: OpenLinkRow[] }>
     >(
       `WITH links AS (
@@ -147,9 +159,7 @@ export class PriorityService implements OnApplicationBootstrap {
            FROM blocker_need bn JOIN data_need n ON n.id = bn.need_id WHERE bn.blocker_id = ANY($1::uuid[]))
        SELECT
          (SELECT coalesce(json_agg(x), '[]') FROM (
-            SELECT id, status, severity, people_affected_per_year, manual_hours_per_year, effort,
-                   to_char(target_date, 'YYYY-MM-DD') AS target_date, endorsement_count
-              FROM blocker WHERE id = ANY($1::uuid[])) x) AS blockers,
+            SELECT ${BLOCKER_COLUMNS} FROM blocker WHERE id = ANY($1::uuid[])) x) AS blockers,
          (SELECT coalesce(json_agg(x), '[]') FROM (
             SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency
              WHERE blocker_id = ANY($1::uuid[])) x) AS edges,
@@ -160,55 +170,158 @@ export class PriorityService implements OnApplicationBootstrap {
       [ids],
     );
     const { blockers, edges, links, open_on_needs: openOnNeeds } = inputs;
+    const graph = graphOf(blockers, edges);
+    const openByNeed = groupBy(
+      openOnNeeds,
+      (r) => r.need_id,
+      (r) => r.blocker_id,
+    );
+    const linksByBlocker = groupBy(links, (l) => l.blocker_id, needLink);
+    const counts = new Map(
+      blockers.map((b) => [
+        b.id,
+        priorityCounts(
+          graph,
+          b.id,
+          (id) => linksByBlocker.get(id) ?? [],
+          (n) => openByNeed.get(n) ?? [],
+        ),
+      ]),
+    );
+    return this.store(blockers, counts);
+  }
 
-    const statusOf = new Map(blockers.map((b) => [b.id, b.status]));
-    const graph = buildGraph(edges, (id) => {
-      const status = statusOf.get(id);
-      return status !== undefined && isOpen(status);
-    });
-    const openByNeed = new Map<string, string[]>();
-    for (const row of openOnNeeds)
-      (openByNeed.get(row.need_id) ?? openByNeed.set(row.need_id, []).get(row.need_id)!).push(row.blocker_id);
-    const linksByBlocker = new Map<string, LinkRow[]>();
-    for (const link of links)
-      (
-        linksByBlocker.get(link.blocker_id) ?? linksByBlocker.set(link.blocker_id, []).get(link.blocker_id)!
-      ).push(link);
+  /**
+   * The scores after a report of blocker `reportedId` on needs `reportedNeeds`, in place of
+   * `rewrite([reportedId, ...neighbourhood])`: `neighbourhood` is what `neighbourhoodLock` locked in the
+   * statement that inserted the blocker. The new blocker is counted in full (its own few links); every
+   * other blocker's stored counts are brought forward (`countsAfterReport`: a report only takes needs
+   * they would unblock away), which reads the reported needs' blockers and the neighbourhood's
+   * dependencies instead of every link of every neighbour. A neighbour without stored counts (stored
+   * before they were) is counted in full, with everything else, by `rewrite`.
+   */
+  async rewriteAfterReport(
+    reportedId: string,
+    reportedNeeds: readonly string[],
+    neighbourhood: readonly string[],
+  ): Promise<Map<string, { score: number; factors: StoredFactor[] }>> {
+    const ids = [reportedId, ...neighbourhood.filter((id) => id !== reportedId)];
+    // One statement after the locks, as in `rewrite`.
+    const [inputs] = await this.tx.manager.query<
+      Array<{ blockers: BlockerRow[]; edges: EdgeRow[]; links: LinkRow[]; on_needs: OpenLinkRow[] }>
+    >(
+      `SELECT
+         (SELECT coalesce(json_agg(x), '[]') FROM (
+            SELECT ${BLOCKER_COLUMNS} FROM blocker WHERE id = ANY($1::uuid[])) x) AS blockers,
+         (SELECT coalesce(json_agg(x), '[]') FROM (
+            SELECT blocker_id AS "blockerId", depends_on_id AS "dependsOnId" FROM blocker_dependency
+             WHERE blocker_id = ANY($1::uuid[])) x) AS edges,
+         (SELECT coalesce(json_agg(x), '[]') FROM (
+            SELECT bn.blocker_id, bn.need_id, n.annual_cases, n.requester_id, n.supplier_id
+              FROM blocker_need bn JOIN data_need n ON n.id = bn.need_id
+             WHERE bn.blocker_id = $2::uuid) x) AS links,
+         (SELECT coalesce(json_agg(x), '[]') FROM (
+            SELECT bn.need_id, bn.blocker_id FROM blocker_need bn JOIN blocker b ON b.id = bn.blocker_id
+             WHERE bn.need_id = ANY($3::uuid[]) AND b.status IN ${OPEN_STATUS_SQL}) x) AS on_needs`,
+      [ids, reportedId, reportedNeeds],
+    );
+    const { blockers, edges, links, on_needs: openOnNeeds } = inputs;
+    const stored = new Map(blockers.map((b) => [b.id, storedCounts(b.priority_inputs)]));
+    if (blockers.some((b) => b.id !== reportedId && stored.get(b.id) === null)) return this.rewrite(ids);
 
-    const today = new Date();
-    const updates: Array<{ id: string; score: number; factors: unknown }> = [];
+    // The registry as it was before the report: the new blocker has no dependencies, and open(n)
+    // without it.
+    const graph = graphOf(blockers, edges);
+    const openBefore = groupBy(
+      openOnNeeds.filter((r) => r.blocker_id !== reportedId),
+      (r) => r.need_id,
+      (r) => r.blocker_id,
+    );
+    const openAfter = groupBy(
+      openOnNeeds,
+      (r) => r.need_id,
+      (r) => r.blocker_id,
+    );
+    const ownLinks = links.map(needLink);
+    const counts = new Map<string, PriorityCounts>();
     for (const b of blockers) {
-      const own = linksByBlocker.get(b.id) ?? [];
-      const resolved = new Set([b.id, ...openPrerequisites(graph, b.id)]);
-      const candidates = new Set<string>();
-      for (const id of resolved) for (const l of linksByBlocker.get(id) ?? []) candidates.add(l.need_id);
-      const freed = needsFreedBy(resolved, candidates, (n) => openByNeed.get(n) ?? []);
-      const providers = new Set(own.flatMap((l) => [l.requester_id, l.supplier_id]));
+      counts.set(
+        b.id,
+        b.id === reportedId
+          ? priorityCounts(
+              graph,
+              b.id,
+              (id) => (id === reportedId ? ownLinks : []),
+              (n) => openAfter.get(n) ?? [],
+            )
+          : countsAfterReport(graph, b.id, stored.get(b.id)!, reportedNeeds, (n) => openBefore.get(n) ?? []),
+      );
+    }
+    return this.store(blockers, counts);
+  }
+
+  /** Compute the scores of `blockers` from their rows and counts, and write those that changed. */
+  private async store(
+    blockers: readonly BlockerRow[],
+    counts: ReadonlyMap<string, PriorityCounts>,
+  ): Promise<Map<string, { score: number; factors: StoredFactor[] }>> {
+    const scores = new Map<string, { score: number; factors: StoredFactor[] }>();
+    const today = new Date();
+    const updates: Array<{ id: string; score: number; factors: unknown; inputs: PriorityCounts }> = [];
+    for (const b of blockers) {
+      const c = counts.get(b.id)!;
       const result = computePriority(
         {
           severity: b.severity,
           peopleAffectedPerYear: b.people_affected_per_year,
-          affectedNeedsAnnualCases: own.reduce((sum, l) => sum + (l.annual_cases ?? 0), 0),
+          affectedNeedsAnnualCases: c.affectedNeedsAnnualCases,
           manualHoursPerYear: b.manual_hours_per_year,
-          affectedProviders: providers.size,
+          affectedProviders: c.affectedProviders,
           endorsements: b.endorsement_count,
-          needsUnblocked: freed.length,
-          openDependents: openDependents(graph, b.id).size,
+          needsUnblocked: c.needsUnblocked,
+          openDependents: c.openDependents,
           targetDate: b.target_date,
           effort: b.effort,
         },
         this.config.priorityWeights,
         today,
       );
-      updates.push({ id: b.id, score: result.score, factors: result.factors });
+      updates.push({ id: b.id, score: result.score, factors: result.factors, inputs: c });
       scores.set(b.id, { score: result.score, factors: result.factors });
     }
-    await m.query(
-      `UPDATE blocker b SET priority_score = u.score, priority_factors = u.factors
-       FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, score float8, factors jsonb)
-       WHERE b.id = u.id AND (b.priority_score <> u.score OR b.priority_factors <> u.factors)`,
+    // The counts are written with the score, also when only they changed (a factor at its cap).
+    await this.tx.manager.query(
+      `UPDATE blocker b SET priority_score = u.score, priority_factors = u.factors, priority_inputs = u.inputs
+       FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, score float8, factors jsonb, inputs jsonb)
+       WHERE b.id = u.id AND (b.priority_score <> u.score OR b.priority_factors <> u.factors
+                              OR b.priority_inputs IS DISTINCT FROM u.inputs)`,
       [JSON.stringify(updates)],
     );
     return scores;
   }
+}
+
+/** A blocker's row as the score reads it. */
+const BLOCKER_COLUMNS = `id, status, severity, people_affected_per_year, manual_hours_per_year, effort,
+  to_char(target_date, 'YYYY-MM-DD') AS target_date, endorsement_count, priority_inputs`;
+
+function graphOf(blockers: readonly BlockerRow[], edges: readonly EdgeRow[]): DependencyGraph {
+  const statusOf = new Map(blockers.map((b) => [b.id, b.status]));
+  return buildGraph(edges, (id) => {
+    const status = statusOf.get(id);
+    return status !== undefined && isOpen(status);
+  });
+}
+
+const needLink = (l: LinkRow): NeedLink => ({
+  needId: l.need_id,
+  annualCases: l.annual_cases,
+  requesterId: l.requester_id,
+  supplierId: l.supplier_id,
+});
+
+function groupBy<T, V>(rows: readonly T[], key: (row: T) => string, value: (row: T) => V): Map<string, V[]> {
+  const out = new Map<string, V[]>();
+  for (const row of rows) (out.get(key(row)) ?? out.set(key(row), []).get(key(row))!).push(value(row));
+  return out;
 }

@@ -21,6 +21,7 @@ import {
   ResolutionKind,
   Severity,
 } from '../domain/taxonomy';
+import { PriorityCounts } from '../domain/priority-inputs';
 import { BlockerStatus } from '../domain/workflow';
 
 /**
@@ -154,6 +155,15 @@ export class BlockerEntity {
 
   @Column({ name: 'priority_factors', type: 'jsonb', default: () => "'[]'" })
   priorityFactors: StoredFactor[];
+
+  /**
+   * The counts the score was computed from besides the blocker's own fields (`PriorityCounts`: annual
+   * cases and providers of its needs, needs unblocked, open dependents), written with the score. A
+   * report brings its neighbours' scores up to date from them. Null when stored before they were: the
+   * server counts them when it starts.
+   */
+  @Column({ name: 'priority_inputs', type: 'jsonb', nullable: true })
+  priorityInputs: PriorityCounts | null;
 
   @Column({
     name: 'priority_level',

@@ -6,6 +6,7 @@ import { IdempotencyKeys1795954226757 } from './1795954226757-IdempotencyKeys';
 import { AffectedNeedOrder1795957000000 } from './1795957000000-AffectedNeedOrder';
 import { ProgressReportIndexes1795958400000 } from './1795958400000-ProgressReportIndexes';
 import { SearchIndexPendingList1795958500000 } from './1795958500000-SearchIndexPendingList';
+import { PriorityInputs1795959000000 } from './1795959000000-PriorityInputs';
 
 /** Every migration, in order. Committed migrations are never rewritten; add a new one instead. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AffectedNeedOrder1795957000000,
   ProgressReportIndexes1795958400000,
   SearchIndexPendingList1795958500000,
+  PriorityInputs1795959000000,
 ];
