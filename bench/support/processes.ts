@@ -14,6 +14,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The Node flags production runs the server with (`npm start`, the Dockerfile): a young generation of
+ * 32 MB semi-spaces, so that the garbage of answers in flight dies young instead of being copied.
+ * Every server under test gets them, the baselines too.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=32'];
+
 export class ServerProcess {
   /** Every server started and not yet stopped, so that an interrupted bench can stop them. */
   static readonly running = new Set<ServerProcess>();
@@ -33,7 +40,7 @@ export class ServerProcess {
   }
 
   /**
-   * Start `node <args>` with exactly this environment (plus PATH) and wait until a GET of `readyPath`
+   * Start `node <NODE_FLAGS> <args>` with exactly this environment (plus PATH) and wait until a GET of `readyPath`
    * answers with anything but a 5xx. The child's output is kept (last 20 kB) for error messages.
    */
   static async start(
@@ -45,7 +52,7 @@ export class ServerProcess {
     timeoutMs = 120_000,
   ): Promise<ServerProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
