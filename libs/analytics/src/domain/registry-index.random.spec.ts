@@ -345,17 +345,7 @@ describe('RegistryIndex kept current by patches', () => {
       fc.property(batches, (changes) => {
         const db = emptyDb();
         const index = RegistryIndex.load(rowsOf(db));
-        for (const batch of changes) {
-          const named: Named = { blockers: [], needs: [], providers: [], datasets: [] };
-          for (const o of batch) {
-            const n = change(db, o);
-            named.blockers.push(...n.blockers);
-            named.needs.push(...n.needs);
-            named.providers.push(...n.providers);
-            named.datasets.push(...n.datasets);
-          }
-          index.apply(patchOf(db, named));
-        }
+        for (const batch of changes) index.apply(applyBatch(db, batch));
         const rows = rowsOf(db);
         const fresh = RegistryIndex.load(rows);
         expect(normaliseIndex(index)).toEqual(normaliseIndex(fresh));
@@ -383,17 +373,7 @@ describe('RegistryIndex kept current by patches', () => {
         (changes, openOnly, focus, depth, limit, edgeLimit) => {
           const db = emptyDb();
           const index = RegistryIndex.load(rowsOf(db));
-          for (const batch of changes) {
-            const named: Named = { blockers: [], needs: [], providers: [], datasets: [] };
-            for (const o of batch) {
-              const n = change(db, o);
-              named.blockers.push(...n.blockers);
-              named.needs.push(...n.needs);
-              named.providers.push(...n.providers);
-              named.datasets.push(...n.datasets);
-            }
-            index.apply(patchOf(db, named));
-          }
+          for (const batch of changes) index.apply(applyBatch(db, batch));
           const rows = rowsOf(db);
           // A viewer who sees only what is not confidential, open blockers when openOnly.
           const shows = (b: BlockerRow): boolean => !b.confidential && (!openOnly || b.open);
