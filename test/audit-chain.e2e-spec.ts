@@ -77,4 +77,83 @@ describe('audit chain tampering', () => {
     );
     expect(result.code).toBe(3);
   });
+
+  describe('sealed at commit (ADR 14)', () => {
+    const insertEvent = (client: { query: (sql: string) => Promise<unknown> }, extra = '') =>
+      client.query(
+        `INSERT INTO audit_event (action, entity_type, entity_id, changes${extra ? ', chain_seq, hash' : ''})
+         VALUES ('test.sealed', 'Test', gen_random_uuid(), '[]'::jsonb${extra})`,
+      );
+
+    it('gives an event its place only when its transaction commits, whatever the insert said', async () => {
+      const { rows: before } = await server.db.query<{ n: string }>(
+        'SELECT max(chain_seq) AS n FROM audit_event',
+      );
+      const client = await server.db.connect();
+      try {
+        await client.query('BEGIN');
+        await insertEvent(client, `, 1, repeat('0', 64)`);
+        await insertEvent(client);
+        // Inside the transaction: unsealed, whatever the client sent.
+        const { rows: inside } = await client.query(
+          `SELECT chain_seq, hash FROM audit_event WHERE action = 'test.sealed' ORDER BY id`,
+        );
+        expect(inside).toEqual([
+          { chain_seq: null, hash: null },
+          { chain_seq: null, hash: null },
+        ]);
+        // Its content cannot be changed before the seal either.
+        await expect(
+          client.query(`UPDATE audit_event SET reason = 'changed' WHERE action = 'test.sealed'`),
+        ).rejects.toThrow(/^audit_event is append-only: UPDATE refused$/);
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+      }
+      const sealed = await server.db.connect();
+      try {
+        await sealed.query('BEGIN');
+        await insertEvent(sealed, `, 1, repeat('0', 64)`);
+        await insertEvent(sealed);
+        await sealed.query('COMMIT');
+      } finally {
+        sealed.release();
+      }
+      // The rolled-back events took no place; the committed ones the next two, in the order written.
+      const { rows } = await server.db.query<{ chain_seq: string }>(
+        `SELECT chain_seq FROM audit_event WHERE action = 'test.sealed' ORDER BY id`,
+      );
+      const last = Number(before[0].n);
+      expect(rows.map((r) => Number(r.chain_seq))).toEqual([last + 1, last + 2]);
+      const result = await runCommand('audit:verify', server.databaseUrl);
+      expect(result.stdout.trim()).toBe(`audit chain intact: ${last + 2} events verified`);
+      expect(result.code).toBe(0);
+    });
+
+    it('keeps the chain whole under many writers at once', async () => {
+      // As many connections as the test pool holds, each writing transactions of two events.
+      const clients = await Promise.all(Array.from({ length: 4 }, () => server.db.connect()));
+      try {
+        await Promise.all(
+          clients.map(async (client) => {
+            for (let i = 0; i < 20; i += 1) {
+              await client.query('BEGIN');
+              await insertEvent(client);
+              await insertEvent(client);
+              await client.query('COMMIT');
+            }
+          }),
+        );
+      } finally {
+        for (const client of clients) client.release();
+      }
+      const { rows } = await server.db.query<{ n: number; unsealed: number }>(
+        'SELECT count(*)::int AS n, count(*) FILTER (WHERE hash IS NULL OR chain_seq IS NULL)::int AS unsealed FROM audit_event',
+      );
+      expect(rows[0].unsealed).toBe(0);
+      const result = await runCommand('audit:verify', server.databaseUrl);
+      expect(result.stdout.trim()).toBe(`audit chain intact: ${rows[0].n} events verified`);
+      expect(result.code).toBe(0);
+    });
+  });
 });

@@ -373,6 +373,32 @@ describe('blockers', () => {
       });
       expect(possibleDuplicates.map((b: { key: string }) => b.key)).toEqual(['KNP-1', 'KNP-2']);
       expect(possibleDuplicates.map((b: { id: string }) => b.id)).not.toContain(blocker.id);
+
+      // Asked for no more than their names, the duplicates are answered from the search's own rows:
+      // the same blockers in the same order (the one just reported now first), with their real ID and
+      // title.
+      const names = await server.ok<any>(
+        `mutation($input: ReportBlockerInput!) {
+          reportBlocker(input: $input) { blocker { key } possibleDuplicates { __typename id key title } }
+        }`,
+        {
+          input: {
+            title: 'Polisadministratie gross wages versus AIO norm on net income',
+            description: 'Described for the end-to-end test.',
+            type: 'NO_LEGAL_BASIS',
+            severity: 'MEDIUM',
+            affectedNeedIds: [N.N1],
+          },
+        },
+        steward('SVB'),
+      );
+      reportedKeys.push(names.reportBlocker.blocker.key);
+      const named = names.reportBlocker.possibleDuplicates;
+      expect(named.map((b: { key: string }) => b.key)).toEqual([blocker.key, 'KNP-1', 'KNP-2']);
+      for (const b of named) {
+        const full = await byKey(b.key);
+        expect(b).toEqual({ __typename: 'Blocker', id: full.id, key: full.key, title: full.title });
+      }
     });
 
     it('never offers a closed blocker or the new one itself as a duplicate', async () => {

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, keysetPage, Page, PageArgs, toGlobalId, TransactionService } from '@app/core';
+import {
+  Actor,
+  AlongsideStatement,
+  keysetPage,
+  Page,
+  PageArgs,
+  toGlobalId,
+  TransactionService,
+} from '@app/core';
 import { AuditEventEntity, FieldChange } from './entities/audit-event.entity';
 
 export interface AuditRecord {
@@ -62,13 +70,22 @@ export class AuditService {
   constructor(private readonly tx: TransactionService) {}
 
   async record(actor: Actor | null, event: AuditRecord): Promise<void> {
+    const { sql, params } = this.insert(actor, event)(1);
+    await this.tx.manager.query(sql, params);
+  }
+
+  /**
+   * The event's INSERT, to run inside another statement of the same transaction (`record` runs it on
+   * its own). The caller must run it: the event and the change commit or fail together.
+   */
+  insert(actor: Actor | null, event: AuditRecord): AlongsideStatement {
     if (!this.tx.inTransaction)
       throw new Error('audit events are written inside the transaction of their change');
-    // Plain SQL: the chain trigger fills the rest; nothing needs to come back.
-    await this.tx.manager.query(
-      `INSERT INTO audit_event (actor_id, action, entity_type, entity_id, blocker_id, changes, reason)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
-      [
+    // Plain SQL: the triggers fill the rest (the chain at commit, ADR 14); nothing needs to come back.
+    return (n) => ({
+      sql: `INSERT INTO audit_event (actor_id, action, entity_type, entity_id, blocker_id, changes, reason)
+            VALUES ($${n}, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}::jsonb, $${n + 6})`,
+      params: [
         actor?.userId ?? null,
         event.action,
         event.entityType,
@@ -77,7 +94,7 @@ export class AuditService {
         JSON.stringify(event.changes),
         event.reason ?? null,
       ],
-    );
+    });
   }
 
   /** A blocker's history, newest first (the identity column follows the order of writing). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditRecord, AuditService } from '@app/audit';
-import { Actor, ConflictError, NotFoundError, TransactionService } from '@app/core';
+import { Actor, AlongsideStatement, ConflictError, NotFoundError, TransactionService } from '@app/core';
 import { BlockerEvents } from './blocker-events';
 import { visibleRawSql } from './blocker-visibility';
 import { BlockerEntity } from './entities/blocker.entity';
@@ -65,7 +65,16 @@ export class BlockerWriter {
 
   /** Record the audit event in this transaction and announce the change once it commits. */
   async record(actor: Actor | null, event: AuditRecord & { blockerId: string }): Promise<void> {
-    await this.audit.record(actor, event);
+    const { sql, params } = this.recording(actor, event)(1);
+    await this.tx.manager.query(sql, params);
+  }
+
+  /**
+   * As `record`, with the event's INSERT handed back to run inside another statement of this
+   * transaction (the caller must run it).
+   */
+  recording(actor: Actor | null, event: AuditRecord & { blockerId: string }): AlongsideStatement {
+    const insert = this.audit.insert(actor, event);
     const change = {
       blockerId: event.blockerId,
       action: event.action,
@@ -73,5 +82,6 @@ export class BlockerWriter {
       at: new Date(),
     };
     this.tx.afterCommit(() => this.events.publish(change));
+    return insert;
   }
 }

@@ -1,5 +1,4 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { In } from 'typeorm';
 import { diff } from '@app/audit';
 import {
   Actor,
@@ -106,9 +105,16 @@ const SIGNIFICANT_WORD = /[\p{L}\p{N}]{4,}/gu;
 const words = (text: string): Set<string> =>
   new Set((text.toLowerCase().match(SIGNIFICANT_WORD) ?? []).slice(0, 30));
 
+/** A possible duplicate as the search finds it: enough to name it; the rest is loaded when asked. */
+export interface DuplicateCandidate {
+  id: string;
+  number: number;
+  title: string;
+}
+
 export interface ReportResult {
   blocker: BlockerEntity;
-  possibleDuplicates: BlockerEntity[];
+  possibleDuplicates: DuplicateCandidate[];
 }
 
 @Injectable()
@@ -246,11 +252,9 @@ export class BlockersService implements OnModuleInit {
       const { neighbourhood, ...row } = inserted;
       const reported = toEntity(BlockerEntity, row);
       const { id } = reported;
-      const scores = await this.priority.rewriteAfterReport(id, needIds, neighbourhood);
-      const own = scores.get(id);
-      if (own) Object.assign(reported, { priorityScore: own.score, priorityFactors: own.factors });
-      // Last before commit: the audit chain's lock is held from here to the commit.
-      await this.writer.record(actor, {
+      // The audit event is written by the scores' statement; its place in the chain is given at the
+      // commit (ADR 14).
+      const audit = this.writer.recording(actor, {
         action: 'blocker.reported',
         entityType: 'Blocker',
         entityId: id,
@@ -260,6 +264,9 @@ export class BlockersService implements OnModuleInit {
           { field: 'affectedNeeds', from: null, to: needIds.map((n) => toGlobalId('DataNeed', n)) },
         ],
       });
+      const scores = await this.priority.rewriteAfterReport(id, needIds, neighbourhood, audit);
+      const own = scores.get(id);
+      if (own) Object.assign(reported, { priorityScore: own.score, priorityFactors: own.factors });
       return reported;
     });
     // A read, after the commit: it holds no lock of the report.
@@ -463,12 +470,14 @@ export class BlockersService implements OnModuleInit {
    * actor may see. Title candidates are at most 100 open blockers whose title shares a word with this
    * one in the search document (`search_vector`, weight A: the title's Dutch and English stems, stored,
    * so that neither a common word nor a missing one makes the search read every open title).
+   * One statement: the candidates come back with the key and title that name them, and a caller
+   * that shows more loads those blockers (`visibleByIds`).
    */
   async possibleDuplicates(
     actor: Actor,
     blocker: BlockerEntity,
     needIds: string[],
-  ): Promise<BlockerEntity[]> {
+  ): Promise<DuplicateCandidate[]> {
     const titleWords = [...words(blocker.title)];
     const visible = visibleRawSql(actor, 'b', 5);
     const titleQuery = titleWords.map((w) => `${w}:A`).join(' | ') || 'x';
@@ -489,7 +498,7 @@ export class BlockersService implements OnModuleInit {
         params,
       );
     const mine = new Set(titleWords);
-    const best = new Map<string, { id: string; number: number; score: number }>();
+    const best = new Map<string, DuplicateCandidate & { score: number }>();
     for (const row of rows) {
       const theirs = words(row.title);
       const shared = [...theirs].filter((w) => mine.has(w)).length;
@@ -497,16 +506,12 @@ export class BlockersService implements OnModuleInit {
       if (!row.same_need_layer && jaccard < 0.3) continue;
       const score = (row.same_need_layer ? 1 : 0) + jaccard;
       if ((best.get(row.id)?.score ?? -1) < score)
-        best.set(row.id, { id: row.id, number: row.number, score });
+        best.set(row.id, { id: row.id, number: row.number, title: row.title, score });
     }
-    const top = [...best.values()].sort((a, b) => b.score - a.score || a.number - b.number).slice(0, 10);
-    if (top.length === 0) return [];
-    const byId = new Map(
-      (await this.tx.manager.getRepository(BlockerEntity).findBy({ id: In(top.map((t) => t.id)) })).map(
-        (b) => [b.id, b],
-      ),
-    );
-    return top.flatMap((t) => byId.get(t.id) ?? []);
+    return [...best.values()]
+      .sort((a, b) => b.score - a.score || a.number - b.number)
+      .slice(0, 10)
+      .map(({ id, number, title }) => ({ id, number, title }));
   }
 
   private async reportingProvider(

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { TransactionService } from '@app/core';
+import { AlongsideStatement, TransactionService } from '@app/core';
 import { buildGraph, DependencyGraph } from './domain/graph';
 import { computePriority } from './domain/priority';
 import {
@@ -148,8 +148,11 @@ export class PriorityService implements OnApplicationBootstrap {
    * statement with `neighbourhoodLock`) in an earlier statement: this one reads with a snapshot taken
    * after the locks. Returns the score written for each blocker.
    */
-  async rewrite(ids: readonly string[]): Promise<Map<string, { score: number; factors: StoredFactor[] }>> {
-    if (ids.length === 0) return new Map();
+  async rewrite(
+    ids: readonly string[],
+    alongside?: AlongsideStatement,
+  ): Promise<Map<string, { score: number; factors: StoredFactor[] }>> {
+    if (ids.length === 0 && !alongside) return new Map();
     // One statement after the locks (a fresh snapshot that sees whatever committed while waiting).
     const [inputs] = await this.tx.manager.query<
       Array<{ blockers: BlockerRow[]; edges: EdgeRow[]; links: LinkRow[]; open_on_needs: OpenLinkRow[] }>
@@ -188,7 +191,7 @@ export class PriorityService implements OnApplicationBootstrap {
         ),
       ]),
     );
-    return this.store(blockers, counts);
+    return this.store(blockers, counts, alongside);
   }
 
   /**
@@ -204,6 +207,7 @@ export class PriorityService implements OnApplicationBootstrap {
     reportedId: string,
     reportedNeeds: readonly string[],
     neighbourhood: readonly string[],
+    alongside?: AlongsideStatement,
   ): Promise<Map<string, { score: number; factors: StoredFactor[] }>> {
     const ids = [reportedId, ...neighbourhood.filter((id) => id !== reportedId)];
     // One statement after the locks, as in `rewrite`.
@@ -227,7 +231,8 @@ export class PriorityService implements OnApplicationBootstrap {
     );
     const { blockers, edges, links, on_needs: openOnNeeds } = inputs;
     const stored = new Map(blockers.map((b) => [b.id, storedCounts(b.priority_inputs)]));
-    if (blockers.some((b) => b.id !== reportedId && stored.get(b.id) === null)) return this.rewrite(ids);
+    if (blockers.some((b) => b.id !== reportedId && stored.get(b.id) === null))
+      return this.rewrite(ids, alongside);
 
     // The registry as it was before the report: the new blocker has no dependencies, and open(n)
     // without it.
@@ -257,13 +262,17 @@ export class PriorityService implements OnApplicationBootstrap {
           : countsAfterReport(graph, b.id, stored.get(b.id)!, reportedNeeds, (n) => openBefore.get(n) ?? []),
       );
     }
-    return this.store(blockers, counts);
+    return this.store(blockers, counts, alongside);
   }
 
-  /** Compute the scores of `blockers` from their rows and counts, and write those that changed. */
+  /**
+   * Compute the scores of `blockers` from their rows and counts, and write those that changed; the
+   * same statement writes `alongside` (an audit event).
+   */
   private async store(
     blockers: readonly BlockerRow[],
     counts: ReadonlyMap<string, PriorityCounts>,
+    alongside?: AlongsideStatement,
   ): Promise<Map<string, { score: number; factors: StoredFactor[] }>> {
     const scores = new Map<string, { score: number; factors: StoredFactor[] }>();
     const today = new Date();
@@ -290,12 +299,14 @@ export class PriorityService implements OnApplicationBootstrap {
       scores.set(b.id, { score: result.score, factors: result.factors });
     }
     // The counts are written with the score, also when only they changed (a factor at its cap).
+    const extra = alongside?.(2);
     await this.tx.manager.query(
-      `UPDATE blocker b SET priority_score = u.score, priority_factors = u.factors, priority_inputs = u.inputs
+      `${extra ? `WITH alongside AS (${extra.sql}) ` : ''}
+       UPDATE blocker b SET priority_score = u.score, priority_factors = u.factors, priority_inputs = u.inputs
        FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, score float8, factors jsonb, inputs jsonb)
        WHERE b.id = u.id AND (b.priority_score <> u.score OR b.priority_factors <> u.factors
                               OR b.priority_inputs IS DISTINCT FROM u.inputs)`,
-      [JSON.stringify(updates)],
+      [JSON.stringify(updates), ...(extra?.params ?? [])],
     );
     return scores;
   }

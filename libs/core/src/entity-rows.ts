@@ -36,3 +36,9 @@ export function entityColumns<E extends ObjectLiteral>(
 export function toEntity<E extends ObjectLiteral>(entity: EntityClass<E>, row: Record<string, unknown>): E {
   return Object.assign(new entity(), row);
 }
+
+/**
+ * A data-modifying statement to run as a `WITH` query of another statement (one round trip for two
+ * writes), its parameters numbered from `firstParam` (the host statement's own come first).
+ */
+export type AlongsideStatement = (firstParam: number) => { sql: string; params: unknown[] };

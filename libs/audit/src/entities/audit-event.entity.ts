@@ -57,15 +57,18 @@ export class AuditEventEntity {
   @Column({ type: 'text', nullable: true })
   reason: string | null;
 
-  /** Position in the hash chain; set by the database trigger at insert. */
-  @Column({ name: 'chain_seq', type: 'bigint', insert: false, update: false })
-  chainSeq: string;
+  /**
+   * Position in the hash chain, in commit order; given by the database when the event's transaction
+   * commits (ADR 14), so null only inside that transaction, never in a committed event.
+   */
+  @Column({ name: 'chain_seq', type: 'bigint', nullable: true, insert: false, update: false })
+  chainSeq: string | null;
 
   /** Hash of the previous event in the chain (null for the first). */
   @Column({ name: 'prev_hash', type: 'char', length: 64, nullable: true, insert: false, update: false })
   prevHash: string | null;
 
-  /** SHA-256 over this event's content and prevHash; set by the database trigger. */
-  @Column({ type: 'char', length: 64, insert: false, update: false })
-  hash: string;
+  /** SHA-256 over this event's content and prevHash; given with chainSeq, at commit. */
+  @Column({ type: 'char', length: 64, nullable: true, insert: false, update: false })
+  hash: string | null;
 }

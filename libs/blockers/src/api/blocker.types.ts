@@ -206,6 +206,20 @@ export class BlockerNode {
   localId: string;
   entity: BlockerEntity;
 
+  /**
+   * A blocker named by what a search found (id, key, title): only for answers that ask no more of it
+   * (`DUPLICATE_NAMES`); every other field is unset.
+   */
+  static reference(c: { id: string; number: number; title: string }): BlockerNode {
+    return Object.assign(new BlockerNode(), {
+      __typename: 'Blocker' as const,
+      id: toGlobalId('Blocker', c.id),
+      localId: c.id,
+      key: `KNP-${c.number}`,
+      title: c.title,
+    });
+  }
+
   static from(e: BlockerEntity, now = Date.now()): BlockerNode {
     const end = e.closedAt ? e.closedAt.getTime() : now;
     return Object.assign(new BlockerNode(), {
@@ -260,6 +274,9 @@ export class BlockerNode {
 
 export const BlockerConnection = Connection(BlockerNode, 'Blocker');
 export const CommentConnection = Connection(CommentNode, 'Comment');
+
+/** The fields of a blocker that `BlockerNode.reference` answers. */
+export const DUPLICATE_NAMES: ReadonlySet<string> = new Set(['__typename', 'id', 'key', 'title']);
 
 @ObjectType('ReportBlockerPayload')
 export class ReportBlockerPayload {

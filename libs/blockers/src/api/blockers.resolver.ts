@@ -15,8 +15,10 @@ import {
 } from '@app/core';
 import {
   ConnectionArgs,
+  asksOnly,
   CurrentActor,
   FieldArgs,
+  fieldsAsked,
   GqlContext,
   LoaderRegistry,
   Loaders,
@@ -51,6 +53,7 @@ import {
   BlockerNode,
   CommentConnection,
   CommentNode,
+  DUPLICATE_NAMES,
   EndorsementNode,
   ReportBlockerPayload,
 } from './blocker.types';
@@ -125,7 +128,11 @@ export class BlockersResolver {
   // ---------------------------------------------------------------- mutations
 
   @Mutation(() => ReportBlockerPayload)
-  async reportBlocker(@CurrentActor() actor: Actor, @Args('input') input: ReportBlockerInput) {
+  async reportBlocker(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: ReportBlockerInput,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     const result = await this.blockers.report(actor, {
       ...input,
       affectedNeedIds: input.affectedNeedIds.map((id, i) =>
@@ -134,10 +141,26 @@ export class BlockersResolver {
       ownerId: optionalId(input.ownerId, 'Provider', 'input.ownerId'),
       reportingProviderId: optionalId(input.reportingProviderId, 'Provider', 'input.reportingProviderId'),
     });
-    return {
-      blocker: BlockerNode.from(result.blocker),
-      possibleDuplicates: result.possibleDuplicates.map((b) => BlockerNode.from(b)),
-    };
+    const candidates = result.possibleDuplicates;
+    let possibleDuplicates: BlockerNode[];
+    if (asksOnly(fieldsAsked(info), 'possibleDuplicates', DUPLICATE_NAMES)) {
+      possibleDuplicates = candidates.map((c) => BlockerNode.reference(c));
+    } else {
+      // Loaded again, with what the actor may see now; in the search's order.
+      const loaded = new Map(
+        (
+          await this.blockers.visibleByIds(
+            actor,
+            candidates.map((c) => c.id),
+          )
+        ).map((b) => [b.id, b]),
+      );
+      possibleDuplicates = candidates.flatMap((c) => {
+        const b = loaded.get(c.id);
+        return b ? [BlockerNode.from(b)] : [];
+      });
+    }
+    return { blocker: BlockerNode.from(result.blocker), possibleDuplicates };
   }
 
   @Mutation(() => BlockerNode)

@@ -7,6 +7,7 @@ import { AffectedNeedOrder1795957000000 } from './1795957000000-AffectedNeedOrde
 import { ProgressReportIndexes1795958400000 } from './1795958400000-ProgressReportIndexes';
 import { SearchIndexPendingList1795958500000 } from './1795958500000-SearchIndexPendingList';
 import { PriorityInputs1795959000000 } from './1795959000000-PriorityInputs';
+import { AuditChainSealedAtCommit1795959100000 } from './1795959100000-AuditChainSealedAtCommit';
 
 /** Every migration, in order. Committed migrations are never rewritten; add a new one instead. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ProgressReportIndexes1795958400000,
   SearchIndexPendingList1795958500000,
   PriorityInputs1795959000000,
+  AuditChainSealedAtCommit1795959100000,
 ];
