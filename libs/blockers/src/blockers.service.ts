@@ -213,7 +213,8 @@ export class BlockersService implements OnModuleInit {
       // the new blocker changes (the new row is no one else's to lock). Its scores are read next, with a
       // snapshot taken after those locks.
       const m = this.tx.manager;
-      const [inserted] = await m.query<Array<Record<string, unknown> & { neighbourhood: string[] }>>(
+      // A prepared statement, as the scores' two (ADR 14): the same text on every report.
+      const [inserted] = await this.tx.prepared<Record<string, unknown> & { neighbourhood: string[] }>(
         `WITH RECURSIVE b AS (
            INSERT INTO blocker AS b (title, description, type, layer, perceived, legal_reference, severity, status,
                                 confidential, reported_by_id, reporting_provider_id, owner_id,

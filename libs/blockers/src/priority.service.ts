@@ -211,9 +211,12 @@ export class PriorityService implements OnApplicationBootstrap {
   ): Promise<Map<string, { score: number; factors: StoredFactor[] }>> {
     const ids = [reportedId, ...neighbourhood.filter((id) => id !== reportedId)];
     // One statement after the locks, as in `rewrite`.
-    const [inputs] = await this.tx.manager.query<
-      Array<{ blockers: BlockerRow[]; edges: EdgeRow[]; links: LinkRow[]; on_needs: OpenLinkRow[] }>
-    >(
+    const [inputs] = await this.tx.prepared<{
+      blockers: BlockerRow[];
+      edges: EdgeRow[];
+      links: LinkRow[];
+      on_needs: OpenLinkRow[];
+    }>(
       `SELECT
          (SELECT coalesce(json_agg(x), '[]') FROM (
             SELECT ${BLOCKER_COLUMNS} FROM blocker WHERE id = ANY($1::uuid[])) x) AS blockers,
@@ -300,7 +303,7 @@ export class PriorityService implements OnApplicationBootstrap {
     }
     // The counts are written with the score, also when only they changed (a factor at its cap).
     const extra = alongside?.(2);
-    await this.tx.manager.query(
+    await this.tx.prepared(
       `${extra ? `WITH alongside AS (${extra.sql}) ` : ''}
        UPDATE blocker b SET priority_score = u.score, priority_factors = u.factors, priority_inputs = u.inputs
        FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, score float8, factors jsonb, inputs jsonb)

@@ -208,7 +208,7 @@ export class NeedsService {
    */
   async lockAfterShared(sharedKey: number, needIds: readonly string[]): Promise<DataNeedEntity[]> {
     const m = this.tx.manager;
-    const rows: Array<Record<string, unknown>> = await m.query(
+    const rows = await this.tx.prepared<Record<string, unknown>>(
       `SELECT ${entityColumns(m, DataNeedEntity, 'n')} FROM data_need n
         WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock_shared($2::bigint)) l) = 1
           AND n.id = ANY($1::uuid[])
