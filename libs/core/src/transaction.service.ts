@@ -128,7 +128,7 @@ export class TransactionService {
    * Run a fixed statement of a hot write path as a prepared statement on the transaction's connection:
    * the driver prepares it once per connection, so PostgreSQL parses it once and, when a generic plan
    * does as well as the first few, plans it once too (ADR 14). Outside a transaction, as
-   * `manager.query`. Counted against the request like every statement. Only for statements whose text
+   * `manager.query`. Counted and logged like every statement. Only for statements whose text
    * does not vary with their values, and whose best plan does not either.
    */
   async prepared<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
@@ -141,8 +141,15 @@ export class TransactionService {
       name = `knooppunt_${preparedNames.size + 1}`;
       preparedNames.set(sql, name);
     }
-    RequestScopes.countStatement();
-    return (await client.query({ name, text: sql, values: params })).rows as T[];
+    // Through the data source's logger, as TypeORM's own queries: counted, and logged when they fail.
+    const logger = this.dataSource.logger;
+    logger.logQuery(sql);
+    try {
+      return (await client.query({ name, text: sql, values: params })).rows as T[];
+    } catch (error) {
+      logger.logQueryError(error as Error, sql);
+      throw error;
+    }
   }
 
   /** Run after the current transaction commits; at once when there is none. */
