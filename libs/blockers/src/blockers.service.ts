@@ -149,6 +149,12 @@ export class BlockersService implements OnModuleInit {
     return this.visibleWhere(actor, 'b.id = ANY($1::uuid[])', ids);
   }
 
+  /** The blockers of `ids` that the actor may see, in the order of `ids`. */
+  async visibleInOrder(actor: Actor, ids: readonly string[]): Promise<BlockerEntity[]> {
+    const byId = new Map((await this.visibleByIds(actor, ids)).map((b) => [b.id, b]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
   /**
    * Blockers matching `condition` (on $1) that the actor may see, by hand-written SQL: these reads
    * serve every lookup and every loaded blocker, where building and hydrating through TypeORM's query

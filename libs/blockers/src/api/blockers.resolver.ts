@@ -14,8 +14,8 @@ import {
   toPage,
 } from '@app/core';
 import {
-  ConnectionArgs,
   asksOnly,
+  ConnectionArgs,
   CurrentActor,
   FieldArgs,
   fieldsAsked,
@@ -141,25 +141,17 @@ export class BlockersResolver {
       ownerId: optionalId(input.ownerId, 'Provider', 'input.ownerId'),
       reportingProviderId: optionalId(input.reportingProviderId, 'Provider', 'input.reportingProviderId'),
     });
+    // Named from the search's own rows when that is all the query asks of them; else loaded again,
+    // with what the actor may see now.
     const candidates = result.possibleDuplicates;
-    let possibleDuplicates: BlockerNode[];
-    if (asksOnly(fieldsAsked(info), 'possibleDuplicates', DUPLICATE_NAMES)) {
-      possibleDuplicates = candidates.map((c) => BlockerNode.reference(c));
-    } else {
-      // Loaded again, with what the actor may see now; in the search's order.
-      const loaded = new Map(
-        (
-          await this.blockers.visibleByIds(
+    const possibleDuplicates = asksOnly(fieldsAsked(info), 'possibleDuplicates', DUPLICATE_NAMES)
+      ? candidates.map((c) => BlockerNode.reference(c))
+      : (
+          await this.blockers.visibleInOrder(
             actor,
             candidates.map((c) => c.id),
           )
-        ).map((b) => [b.id, b]),
-      );
-      possibleDuplicates = candidates.flatMap((c) => {
-        const b = loaded.get(c.id);
-        return b ? [BlockerNode.from(b)] : [];
-      });
-    }
+        ).map((b) => BlockerNode.from(b));
     return { blocker: BlockerNode.from(result.blocker), possibleDuplicates };
   }
 
