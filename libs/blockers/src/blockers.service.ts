@@ -30,7 +30,7 @@ import {
 } from './blocker-query';
 import { visibleRawSql } from './blocker-visibility';
 import { BlockerWriter } from './blocker-writer';
-import { BlockerType, Effort, layerOf, Severity } from './domain/taxonomy';
+import { BlockerLayer, BlockerType, Effort, layerOf, Severity } from './domain/taxonomy';
 import { BlockerStatus, OPEN_STATUS_SQL } from './domain/workflow';
 import { BlockerEntity } from './entities/blocker.entity';
 import { BlockerNeedEntity, CommentEntity } from './entities/links.entity';
@@ -193,7 +193,15 @@ export class BlockersService implements OnModuleInit {
 
   async report(actor: Actor, fields: ReportFields): Promise<ReportResult> {
     const needIds = [...new Set(fields.affectedNeedIds)];
-    const blocker = await this.tx.run(async () => {
+    return this.tx.run(async () => {
+      // First, before any lock, the open blockers that look like this one: a read in the report's
+      // transaction, so that an answer in error means nothing was written (ADR 14).
+      const possibleDuplicates = await this.possibleDuplicates(
+        actor,
+        fields.title,
+        layerOf(fields.type),
+        needIds,
+      );
       // A report only adds: it runs beside other reports (ADR 12). The score lock (shared), then the
       // needs, in one statement.
       const needs = await this.needs.lockAfterShared(this.priority.reportLockKey, needIds);
@@ -274,11 +282,8 @@ export class BlockersService implements OnModuleInit {
       const scores = await this.priority.rewriteAfterReport(id, needIds, neighbourhood, audit);
       const own = scores.get(id);
       if (own) Object.assign(reported, { priorityScore: own.score, priorityFactors: own.factors });
-      return reported;
+      return { blocker: reported, possibleDuplicates };
     });
-    // A read, after the commit: it holds no lock of the report.
-    const possibleDuplicates = await this.possibleDuplicates(actor, blocker, needIds);
-    return { blocker, possibleDuplicates };
   }
 
   async update(
@@ -472,35 +477,37 @@ export class BlockersService implements OnModuleInit {
   // ------------------------------------------------------------------ helpers
 
   /**
-   * Open blockers that look like the same problem: on the same need and in the same layer, or with a
-   * similar title (shared significant words, Jaccard >= 0.3). Best first, at most 10; only what the
+   * Open blockers that look like a blocker with this title and layer on these needs (a report's,
+   * searched before it is inserted): on the same need and in the same layer, or with a similar title (shared significant words, Jaccard >= 0.3). Best first, at most 10; only what the
    * actor may see. Title candidates are at most 100 open blockers whose title shares a word with this
    * one in the search document (`search_vector`, weight A: the title's Dutch and English stems, stored,
    * so that neither a common word nor a missing one makes the search read every open title).
    * One statement: the candidates come back with the key and title that name them, and a caller
-   * that shows more loads those blockers (`visibleByIds`).
+   * that shows more loads those blockers (`visibleInOrder`).
    */
   async possibleDuplicates(
     actor: Actor,
-    blocker: BlockerEntity,
-    needIds: string[],
+    title: string,
+    layer: BlockerLayer,
+    needIds: readonly string[],
   ): Promise<DuplicateCandidate[]> {
-    const titleWords = [...words(blocker.title)];
-    const visible = visibleRawSql(actor, 'b', 5);
+    const titleWords = [...words(title)];
+    const visible = visibleRawSql(actor, 'b', 4);
     const titleQuery = titleWords.map((w) => `${w}:A`).join(' | ') || 'x';
-    const params: unknown[] = [blocker.id, needIds, blocker.layer, titleQuery];
+    const params: unknown[] = [needIds, layer, titleQuery];
     if (visible.param) params.push(visible.param);
+    // Planned for its values, never prepared: how common the title's words are decides the plan.
     const rows: Array<{ id: string; number: number; title: string; same_need_layer: boolean }> =
       await this.tx.manager.query(
         `SELECT b.id, b.number, b.title, TRUE AS same_need_layer
            FROM blocker b
-          WHERE b.id IN (SELECT bn.blocker_id FROM blocker_need bn WHERE bn.need_id = ANY($2::uuid[]))
-            AND b.layer = $3 AND b.id <> $1 AND b.status IN ${OPEN_STATUS_SQL} AND ${visible.sql}
+          WHERE b.id IN (SELECT bn.blocker_id FROM blocker_need bn WHERE bn.need_id = ANY($1::uuid[]))
+            AND b.layer = $2 AND b.status IN ${OPEN_STATUS_SQL} AND ${visible.sql}
          UNION ALL
          (SELECT b.id, b.number, b.title, FALSE
             FROM blocker b
-           WHERE b.search_vector @@ (to_tsquery('dutch', $4) || to_tsquery('english', $4))
-             AND b.id <> $1 AND b.status IN ${OPEN_STATUS_SQL} AND ${visible.sql}
+           WHERE b.search_vector @@ (to_tsquery('dutch', $3) || to_tsquery('english', $3))
+             AND b.status IN ${OPEN_STATUS_SQL} AND ${visible.sql}
            LIMIT 100)`,
         params,
       );

@@ -21,6 +21,11 @@ describe('translateDbError', () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
     ],
     ['connection terminated', new Error('Connection terminated unexpectedly')],
+    // The driver's own refusal, when a statement is sent on a client whose connection already broke.
+    [
+      'a client whose connection broke',
+      new Error('Client has encountered a connection error and is not queryable'),
+    ],
     ['a transaction whose connection broke', new QueryRunnerAlreadyReleasedError()],
     ['a manager whose connection broke', new QueryRunnerProviderAlreadyReleasedError()],
   ])('%s: SERVICE_UNAVAILABLE, retriable', (_case, error) => {

@@ -62,7 +62,7 @@ export function translateDbError(error: unknown): unknown {
   const message = error instanceof Error ? error.message : '';
   if (
     !(error instanceof QueryFailedError) &&
-    /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|the database system is|timeout exceeded when trying to connect/i.test(
+    /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|the database system is|timeout exceeded when trying to connect|is not queryable/i.test(
       message,
     )
   ) {
@@ -133,9 +133,10 @@ export class TransactionService {
    */
   async prepared<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
     const runner = this.storage.getStore()?.manager.queryRunner as
-      { databaseConnection?: PreparingClient } | undefined;
+      { databaseConnection?: PreparingClient; isReleased: boolean } | undefined;
     const client = runner?.databaseConnection;
-    if (!client) return this.manager.query(sql, [...params]);
+    // A runner TypeORM released (its connection broke) refuses the query as for any other statement.
+    if (!client || runner.isReleased) return this.manager.query(sql, [...params]);
     let name = preparedNames.get(sql);
     if (name === undefined) {
       name = `knooppunt_${preparedNames.size + 1}`;
