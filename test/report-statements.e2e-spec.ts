@@ -1,8 +1,8 @@
 /**
- * What a report costs in SQL statements (ADR 12, ADR 14): the transaction (BEGIN, the score lock with
- * the need lock, the insert with links, need state and neighbourhood locks, the scores' inputs, the
- * scores with the audit event, COMMIT) and the duplicate search after it (one read, and one more that
- * loads the duplicates it found when the query asks more of them than their id, key and title).
+ * What a report costs in SQL statements (ADR 12, ADR 14): one transaction (BEGIN, the duplicate
+ * search, the score lock with the need lock, the insert with links, need state and neighbourhood
+ * locks, the scores' inputs, the scores with the audit event, COMMIT), and one more statement that
+ * loads the duplicates found when the query asks more of them than their id, key and title.
  * Counted by `extensions.queryStats` after a warm-up request, so that recording the user is not
  * counted.
  */
