@@ -65,8 +65,8 @@ export class BlockerWriter {
 
   /** Record the audit event in this transaction and announce the change once it commits. */
   async record(actor: Actor | null, event: AuditRecord & { blockerId: string }): Promise<void> {
-    const { sql, params } = this.recording(actor, event)(1);
-    await this.tx.manager.query(sql, params);
+    await this.audit.record(actor, event);
+    this.announce(actor, event);
   }
 
   /**
@@ -75,6 +75,12 @@ export class BlockerWriter {
    */
   recording(actor: Actor | null, event: AuditRecord & { blockerId: string }): AlongsideStatement {
     const insert = this.audit.insert(actor, event);
+    this.announce(actor, event);
+    return insert;
+  }
+
+  /** Publish the change once the transaction commits. */
+  private announce(actor: Actor | null, event: AuditRecord & { blockerId: string }): void {
     const change = {
       blockerId: event.blockerId,
       action: event.action,
@@ -82,6 +88,5 @@ export class BlockerWriter {
       at: new Date(),
     };
     this.tx.afterCommit(() => this.events.publish(change));
-    return insert;
   }
 }

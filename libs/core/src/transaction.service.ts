@@ -80,6 +80,15 @@ interface PreparingClient {
 const preparedNames = new Map<string, string>();
 
 /**
+ * A SQL expression that makes PostgreSQL plan every statement after the one evaluating it, to the end
+ * of the transaction, with a generic plan (`plan_cache_mode`, transaction-local): `prepared`
+ * statements are then planned once per connection instead of for every execution. For a write path
+ * whose statements after it all plan alike whatever their values (ADR 14); a statement whose best plan
+ * depends on its values must run before it.
+ */
+export const GENERIC_PLANS_FROM_HERE = `set_config('plan_cache_mode', 'force_generic_plan', true)`;
+
+/**
  * One transaction per mutation. Services ask for `manager` and get the transaction's when one is
  * running, so nested service calls share it. Callbacks registered with `afterCommit` run only once
  * the transaction has committed (events are published there, never before). The request's

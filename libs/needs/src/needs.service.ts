@@ -6,6 +6,7 @@ import {
   BadUserInputError,
   ensure,
   entityColumns,
+  GENERIC_PLANS_FROM_HERE,
   keysetPage,
   NotFoundError,
   Page,
@@ -204,17 +205,17 @@ export class NeedsService {
    * Lock needs as `lock` does, in one statement that first takes the transaction-scoped advisory lock
    * `sharedKey` in shared mode (a one-time filter: PostgreSQL evaluates it before reading any row, so
    * the advisory lock comes before the row locks, in the order of ADR 4). For a report, which takes the
-   * score lock shared (ADR 12) and then its needs. As the report's first statement it also sets
-   * `plan_cache_mode` to `force_generic_plan` for the rest of the transaction (`set_config(…, true)`;
-   * the next statement sees it): the report's prepared statements are then planned once per
-   * connection, not on every report (ADR 14). The duplicate search after the commit is planned anew.
+   * score lock shared (ADR 12) and then its needs. It also switches the rest of the report's
+   * transaction to generic plans (`GENERIC_PLANS_FROM_HERE`): the report's prepared statements after it
+   * are planned once per connection, not on every report (ADR 14). The duplicate search, planned for
+   * its values, runs before it.
    */
   async lockAfterShared(sharedKey: number, needIds: readonly string[]): Promise<DataNeedEntity[]> {
     const m = this.tx.manager;
     const rows = await this.tx.prepared<Record<string, unknown>>(
       `SELECT ${entityColumns(m, DataNeedEntity, 'n')} FROM data_need n
         WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock_shared($2::bigint),
-                                            set_config('plan_cache_mode', 'force_generic_plan', true)) l) = 1
+                                            ${GENERIC_PLANS_FROM_HERE}) l) = 1
           AND n.id = ANY($1::uuid[])
         ORDER BY n.id FOR UPDATE OF n`,
       [needIds, sharedKey],
