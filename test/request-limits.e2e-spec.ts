@@ -4,6 +4,8 @@
  * QUERY_TOO_COMPLEX and the measure, without anything of the server's internals, and without running
  * any operation.
  */
+import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { expectNoLeak } from './support/checks';
 import { GraphQLResponse, TestServer, token } from './support/server';
 
@@ -95,5 +97,100 @@ describe('request limits over HTTP', () => {
     expect(status).toBe(400);
     expect(json.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
     expectNoLeak(json);
+  });
+
+  describe('the GraphQL endpoint and Express', () => {
+    const query = '{ viewer { id roles } providers(first: 2) { totalCount } }';
+    const headers = { authorization: `Bearer ${admin}`, 'x-request-id': 'limits-request-1' };
+
+    /** Send `body` in chunks without a Content-Length; the status and headers of the answer. */
+    const streamed = (chunks: string[]): Promise<{ status: number; headers: Record<string, unknown> }> =>
+      new Promise((resolve, reject) => {
+        const url = new URL(`${server.url}/graphql`);
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/graphql',
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+          },
+        );
+        req.on('error', reject);
+        for (const chunk of chunks) req.write(chunk);
+        req.end();
+      });
+
+    it('answer a POST the same whichever serves it: plain JSON, a compressed body, a GET', async () => {
+      const plain = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+      // A compressed body goes to Express, whose body parser inflates it.
+      const gzipped = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync(JSON.stringify({ query })),
+      });
+      const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent(query)}`, {
+        headers: { ...headers, 'apollo-require-preflight': 'true' },
+      });
+      const answers = [plain, gzipped, get];
+      for (const res of answers) {
+        expect(res.status).toBe(200);
+        expect(res.headers.get('x-request-id')).toBe('limits-request-1');
+        expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        expect(res.headers.get('x-powered-by')).toBeNull();
+      }
+      const [a, b, c] = (await Promise.all(answers.map((res) => res.json()))) as GraphQLResponse[];
+      expect(a.errors).toBeUndefined();
+      expect(a.data?.viewer).toMatchObject({ id: expect.any(String), roles: ['ADMIN'] });
+      expect(b.data).toEqual(a.data);
+      expect(c.data).toEqual(a.data);
+    });
+
+    it('refuse a streamed body (no Content-Length) once it passes the limit, and go on serving', async () => {
+      const over = await streamed([
+        '{"query": "{ viewer { id } }", "pad": "',
+        'x'.repeat(3000),
+        'y'.repeat(3000),
+        '"}',
+      ]);
+      expect(over.status).toBe(413);
+      expect(over.headers['x-request-id']).toBe('limits-request-1');
+      const under = await streamed(['{"query": ', '"{ viewer { id } }"}']);
+      expect(under.status).toBe(200);
+    });
+
+    it('go on serving after a client that leaves halfway through its body', async () => {
+      await new Promise<void>((resolve) => {
+        const url = new URL(`${server.url}/graphql`);
+        const req = httpRequest({
+          host: url.hostname,
+          port: url.port,
+          path: '/graphql',
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json', 'content-length': '2000' },
+        });
+        req.on('error', () => resolve());
+        req.write('{"query": "{ viewer');
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 100);
+      });
+      const after = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+      expect(after.status).toBe(200);
+      expect(((await after.json()) as GraphQLResponse).data?.viewer.roles).toEqual(['ADMIN']);
+    });
   });
 });

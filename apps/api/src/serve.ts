@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@app/config';
 import { UrgencyRefreshService } from '@app/blockers';
 import { AppModule } from './app.module';
+import { serveGraphQLPosts } from './graphql/graphql-endpoint';
 import { NestPinoLogger, rootLogger } from './observability/logger';
 import type { Tracing } from './tracing';
 
@@ -26,6 +27,10 @@ export async function serve(config: AppConfig, tracing: Tracing | null = null): 
   app.set('trust proxy', config.trustProxy);
   // Answers are POSTed GraphQL results, never revalidated: no ETag (a hash of every response body).
   app.set('etag', false);
+  app.disable('x-powered-by');
+  await app.init();
+  // With tracing, every request goes through Express, whose instrumentation names the route.
+  if (!tracing) serveGraphQLPosts(app, config);
   stopGracefully(app, config.shutdownTimeoutMs);
   await app.listen(config.port);
   // Scores whose urgency the calendar changed are recomputed now and then on SCORE_REFRESH_INTERVAL_MS.

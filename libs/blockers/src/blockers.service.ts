@@ -163,7 +163,7 @@ export class BlockersService implements OnModuleInit {
   private async visibleWhere(actor: Actor, condition: string, value: unknown): Promise<BlockerEntity[]> {
     const m = this.tx.manager;
     const visible = visibleRawSql(actor, 'b', 2);
-    const rows: Array<Record<string, unknown>> = await m.query(
+    const rows = await this.tx.prepared<Record<string, unknown>>(
       `SELECT ${entityColumns(m, BlockerEntity, 'b')} FROM blocker b WHERE ${condition} AND ${visible.sql}`,
       visible.param ? [value, visible.param] : [value],
     );

@@ -40,3 +40,16 @@ describe('REDIS_URL and REDIS_CHANNEL_PREFIX', () => {
     expect(() => config({ REDIS_CHANNEL_PREFIX: 'has space' })).toThrow(/REDIS_CHANNEL_PREFIX/);
   });
 });
+
+describe('HTTP_BODY_LIMIT', () => {
+  it('is counted in bytes, in units of 1024', () => {
+    expect(config({}).httpBodyLimit).toBe(100 * 1024);
+    expect(config({ HTTP_BODY_LIMIT: '4kb' }).httpBodyLimit).toBe(4096);
+    expect(config({ HTTP_BODY_LIMIT: '2MB' }).httpBodyLimit).toBe(2 * 1024 * 1024);
+  });
+
+  it('must be a number of kb or mb', () => {
+    expect(() => config({ HTTP_BODY_LIMIT: '100' })).toThrow(ConfigError);
+    expect(() => config({ HTTP_BODY_LIMIT: '1gb' })).toThrow(ConfigError);
+  });
+});

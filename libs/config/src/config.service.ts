@@ -56,7 +56,8 @@ export class AppConfig {
   readonly scoreRefreshIntervalMs: number;
   readonly exposeQueryStats: boolean;
   readonly queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number };
-  readonly httpBodyLimit: string;
+  /** HTTP_BODY_LIMIT in bytes (100kb: 102 400). */
+  readonly httpBodyLimit: number;
   readonly graphqlBatching: boolean;
   readonly introspection: boolean;
   /** GraphiQL for browsers at /graphql. */
@@ -112,7 +113,7 @@ export class AppConfig {
       maxAliases: env.QUERY_MAX_ALIASES,
       maxRootFields: env.QUERY_MAX_ROOT_FIELDS,
     };
-    this.httpBodyLimit = env.HTTP_BODY_LIMIT.toLowerCase();
+    this.httpBodyLimit = parseByteSize(env.HTTP_BODY_LIMIT);
     this.graphqlBatching = env.GRAPHQL_BATCHING;
     this.introspection = env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production';
     this.explorerEnabled = env.EXPLORER_ENABLED ?? this.introspection;
@@ -130,4 +131,11 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** `100kb` or `1mb` (validated by the schema) in bytes, in units of 1024 as the JSON body parser counts. */
+export function parseByteSize(value: string): number {
+  const match = /^(\d+)(kb|mb)$/i.exec(value);
+  if (!match) throw new Error(`not a size: ${value}`);
+  return Number(match[1]) * (match[2].toLowerCase() === 'kb' ? 1024 : 1024 * 1024);
 }

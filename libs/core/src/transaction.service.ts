@@ -141,11 +141,18 @@ export class TransactionService {
    * does not vary with their values, and whose best plan does not either.
    */
   async prepared<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
-    const runner = this.storage.getStore()?.manager.queryRunner as
-      { databaseConnection?: PreparingClient; isReleased: boolean } | undefined;
-    const client = runner?.databaseConnection;
-    // A runner TypeORM released (its connection broke) refuses the query as for any other statement.
-    if (!client || runner.isReleased) return this.manager.query(sql, [...params]);
+    const state = this.storage.getStore();
+    let client: PreparingClient | undefined;
+    if (state) {
+      const runner = state.manager.queryRunner as
+        { databaseConnection?: PreparingClient; isReleased: boolean } | undefined;
+      // A runner TypeORM released (its connection broke) refuses the query as for any other statement.
+      if (!runner?.databaseConnection || runner.isReleased) return this.manager.query(sql, [...params]);
+      client = runner.databaseConnection;
+    } else {
+      // Outside a transaction, on whichever pooled connection is free: pg prepares per connection.
+      client = (this.dataSource.driver as unknown as { master: PreparingClient }).master;
+    }
     let name = preparedNames.get(sql);
     if (name === undefined) {
       name = `knooppunt_${preparedNames.size + 1}`;

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Request } from 'express';
@@ -14,6 +17,7 @@ import { formatError } from './format-error';
 import { idempotencyPlugin } from './idempotency.plugin';
 import { checkLimits, measureOnce, QueryLimits } from './query-limits';
 import { RateLimiter, rateLimitPlugin } from './rate-limit';
+import { requestPlugins } from './request-plugins';
 import { authorizationOf, graphqlWsOptions } from './subscriptions';
 
 type Plugin = NonNullable<ApolloDriverConfig['plugins']>[number];
@@ -75,11 +79,17 @@ export function graphqlOptions(
       // No cache hints are given and no response is cached; Apollo's cache-control plugin, on by default,
       // would wrap every field resolver to collect hints, the only plugin that looks at fields.
       ApolloServerPluginCacheControlDisabled() as Plugin,
-      graphqlMetricsPlugin(metrics),
-      rateLimitPlugin(rateLimiter),
-      queryLimitsPlugin(config.queryLimits),
-      idempotencyPlugin(idempotency),
-      ...(config.exposeQueryStats ? [queryStatsPlugin] : []),
+      // Apollo's trace for a federation gateway; this server is no subgraph.
+      ApolloServerPluginInlineTraceDisabled() as Plugin,
+      // Each stage in this order: the operation is named and timed first, and refused for its size
+      // before it counts against the rate limit.
+      requestPlugins([
+        graphqlMetricsPlugin(metrics),
+        queryLimitsPlugin(config.queryLimits),
+        rateLimitPlugin(rateLimiter),
+        idempotencyPlugin(idempotency),
+        ...(config.exposeQueryStats ? [queryStatsPlugin] : []),
+      ]),
       ...(config.explorerEnabled ? [explorerPlugin()] : []),
     ],
     subscriptions: { 'graphql-ws': graphqlWsOptions(config, auth, schemaHost, rateLimiter) },

@@ -1,6 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { RequestScopes } from '@app/core';
+import { RequestScope, RequestScopes } from '@app/core';
 import { ROOT_LOGGER } from './observability.tokens';
 import type { RootLogger } from './logger';
 
@@ -21,9 +22,13 @@ export class RequestLogMiddleware implements NestMiddleware {
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
+    this.track(req, res, req.originalUrl.split('?')[0], RequestScopes.current());
+    next();
+  }
+
+  /** Log the request at `path` once its response is sent (also for the GraphQL endpoint's own POSTs). */
+  track(req: IncomingMessage, res: ServerResponse, path: string, scope: RequestScope | undefined): void {
     const started = process.hrtime.bigint();
-    const scope = RequestScopes.current();
-    const path = req.originalUrl.split('?')[0];
     res.once('finish', () => {
       const level = res.statusCode >= 500 ? 'warn' : QUIET_PATHS.test(path) ? 'debug' : 'info';
       // Below LOG_LEVEL (e.g. info lines at warn): nothing to build.
@@ -43,6 +48,5 @@ export class RequestLogMiddleware implements NestMiddleware {
         'request completed',
       );
     });
-    next();
   }
 }
