@@ -117,6 +117,9 @@ export interface ReportResult {
   possibleDuplicates: DuplicateCandidate[];
 }
 
+/** The statements of `visibleWhere`, by condition and kind of viewer. */
+const visibleStatements = new Map<string, string>();
+
 @Injectable()
 export class BlockersService implements OnModuleInit {
   constructor(
@@ -161,10 +164,17 @@ export class BlockersService implements OnModuleInit {
    * builder cost more than the statement.
    */
   private async visibleWhere(actor: Actor, condition: string, value: unknown): Promise<BlockerEntity[]> {
-    const m = this.tx.manager;
     const visible = visibleRawSql(actor, 'b', 2);
+    // The text is built once per condition and kind of viewer: the same string on every call, whose
+    // hash and comparison with the prepared statement's text cost nothing after the first.
+    const key = `${condition}\u0000${visible.param === null ? visible.sql : 'steward'}`;
+    let sql = visibleStatements.get(key);
+    if (sql === undefined) {
+      sql = `SELECT ${entityColumns(this.tx.manager, BlockerEntity, 'b')} FROM blocker b WHERE ${condition} AND ${visible.sql}`;
+      visibleStatements.set(key, sql);
+    }
     const rows = await this.tx.prepared<Record<string, unknown>>(
-      `SELECT ${entityColumns(m, BlockerEntity, 'b')} FROM blocker b WHERE ${condition} AND ${visible.sql}`,
+      sql,
       visible.param ? [value, visible.param] : [value],
     );
     return rows.map((row) => toEntity(BlockerEntity, row));
